@@ -1,0 +1,79 @@
+import type { InventoryGraph } from '../graph/graph.ts';
+import type { Evidence } from '../model/evidence.ts';
+import type { InventoryRecord } from '../model/model-inventory.ts';
+import type { PathSegment } from '../model/references.ts';
+import { formatAge, toEpochMs } from '../model/time.ts';
+import { at } from './at.ts';
+import type { Diagnostic } from './diagnostic.ts';
+import { didYouMean } from './did-you-mean.ts';
+
+/** Gates going stale within this window are announced by validate. */
+export const STALE_SOON_MS = 7 * 86_400_000;
+
+const REFRESH_HINT = 'record fresh evidence (run `npm run probe -- --write` for endpoints, or add an evidence item)';
+
+/** Evidence is consistent with the requirements, dated in the past, and the stated status matches it. */
+export function checkGates(graph: InventoryGraph): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const gate of graph.byKind('readiness-gate')) {
+    const where = { file: gate.file, positions: gate.positions, id: gate.id };
+    const requires = gate.data.requires ?? [];
+    const names = requires.map((r) => r.name);
+    if (requires.length === 0) {
+      out.push(at(where, ['requirement'], 'warning', 'gate-without-requirements',
+        'the gate declares no evidence requirements, so it can never pass',
+        'add `requires:` with one named item per piece of evidence the gate needs'));
+    }
+    requires.forEach((req, i) => {
+      if (names.indexOf(req.name) !== i) {
+        out.push(at(where, ['requires', i, 'name'], 'error', 'duplicate-requirement', `requirement "${req.name}" is declared twice`, 'give each requirement a distinct name'));
+      }
+    });
+    (gate.data.evidence ?? []).forEach((e, i) => {
+      if (e.requirement === undefined && requires.length > 0) {
+        out.push(at(where, ['evidence', i], 'error', 'evidence-without-requirement',
+          'this evidence does not say which requirement it speaks to',
+          `add requirement: with one of ${names.join(', ')}`));
+      } else if (e.requirement !== undefined && !names.includes(e.requirement)) {
+        out.push(at(where, ['evidence', i, 'requirement'], 'error', 'unknown-requirement',
+          `no requirement "${e.requirement}" is declared by this gate`,
+          didYouMean(e.requirement, names) ?? `declare it under requires:, or use one of ${names.join(', ') || '(none declared)'}`));
+      }
+    });
+
+    const status = graph.gateStatus(gate.id)!;
+    if (status.stated !== status.effective) {
+      out.push(at(where, ['status'], 'warning', 'gate-status-mismatch',
+        `status says "${status.stated}", but the evidence makes it "${status.effective}" (${status.reason})`,
+        status.effective === 'stale' ? REFRESH_HINT : `set status: ${status.effective === 'failed' ? 'failed' : status.effective === 'passed' ? 'passed' : 'pending'}, or add the evidence that supports the stated status`));
+    }
+    if (status.staleAtMs !== undefined && status.staleAtMs - graph.now <= STALE_SOON_MS && status.effective === 'passed') {
+      const soonest = status.requirements.find((r) => r.latest?.expiresAtMs === status.staleAtMs);
+      out.push(at(where, ['status'], 'notice', 'gate-going-stale',
+        `goes stale on ${new Date(status.staleAtMs).toISOString().slice(0, 10)} (in ${formatAge(status.staleAtMs - graph.now)}) when the evidence for "${soonest?.name}" expires`,
+        REFRESH_HINT));
+    }
+  }
+  out.push(...checkEvidenceDates(graph));
+  return out;
+}
+
+/** Evidence dated after `now` is a typo or a clock problem; it is not counted. */
+function checkEvidenceDates(graph: InventoryGraph): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const check = (record: InventoryRecord, path: PathSegment[], evidence: Evidence | undefined) => {
+    if (evidence && toEpochMs(evidence.observedAt) > graph.now) {
+      out.push(at({ file: record.file, positions: record.positions, id: record.id }, [...path, 'observedAt'], 'warning',
+        'evidence-from-future', `observedAt ${evidence.observedAt} is in the future, so this evidence does not count yet`,
+        'correct the date (it is compared with --now, default the current time)'));
+    }
+  };
+  for (const g of graph.byKind('readiness-gate')) (g.data.evidence ?? []).forEach((e, i) => check(g, ['evidence', i], e));
+  for (const e of graph.byKind('endpoint')) (e.data.evidence ?? []).forEach((ev, i) => check(e, ['evidence', i], ev));
+  for (const r of graph.byKind('runbook')) (r.data.executions ?? []).forEach((ev, i) => check(r, ['executions', i], ev));
+  for (const b of graph.byKind('backup-set')) {
+    check(b, ['lastVerifiedBackup'], b.data.lastVerifiedBackup);
+    check(b, ['lastRestoreTest'], b.data.lastRestoreTest);
+  }
+  return out;
+}

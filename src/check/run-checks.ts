@@ -1,0 +1,25 @@
+import type { InventoryGraph } from '../graph/graph.ts';
+import type { ModelledInventory } from '../model/model-inventory.ts';
+import { checkCycles } from './cycles.ts';
+import { sortDiagnostics, type Diagnostic } from './diagnostic.ts';
+import { checkGates } from './gates.ts';
+import { checkIdentity } from './identity.ts';
+import { checkReferences } from './references.ts';
+import { checkSecrets } from './secrets.ts';
+import { checkStructure } from './structure.ts';
+import { checkVocabulary } from './vocabulary.ts';
+
+/** Every check over one inventory; each is pure, so all problems come out of one run. */
+export function runChecks(modelled: ModelledInventory, graph: InventoryGraph): Diagnostic[] {
+  const documents = [modelled.manifestDocument, modelled.ownersDocument].filter((d) => d !== undefined);
+  return sortDiagnostics([
+    ...modelled.diagnostics,
+    ...checkIdentity(modelled.files),
+    ...checkSecrets([...modelled.files, ...documents]),
+    ...checkVocabulary(modelled.vocabulary, modelled.manifestDocument, modelled.manifest !== undefined),
+    ...checkReferences(graph),
+    ...checkCycles(graph),
+    ...checkGates(graph),
+    ...checkStructure(graph),
+  ]);
+}

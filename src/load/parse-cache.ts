@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ParsedFile } from './parse-file.ts';
+import type { ParseCache, ParseInput } from './parse-many.ts';
+
+/** Bump when the shape of ParsedFile or the parser's output changes. */
+const CACHE_VERSION = 'parse-v1';
+
+const DEFAULT_DIR = path.resolve(import.meta.dirname, '../../.cache');
+
+/**
+ * Parse results by content hash, in one JSON file. Parsing YAML dominates a
+ * validate run; an unchanged file costs a hash and a lookup instead. Entries
+ * not used by a run are dropped, so the file tracks the current inventory.
+ */
+export async function fileParseCache(root: string, dir = DEFAULT_DIR): Promise<ParseCache> {
+  const file = path.join(dir, `${CACHE_VERSION}-${createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 12)}.json`);
+  let stored: Record<string, ParsedFile> = {};
+  try {
+    stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, ParsedFile>;
+  } catch {
+    // No cache yet, or an unreadable one: start empty.
+  }
+  const used: Record<string, ParsedFile> = {};
+  let dirty = false;
+  const keyOf = (input: ParseInput) => createHash('sha1').update(input.format).update('\0').update(input.text).digest('base64');
+  return {
+    get(input) {
+      const key = keyOf(input);
+      const hit = stored[key];
+      if (hit) used[key] = hit;
+      return hit;
+    },
+    set(input, parsed) {
+      used[keyOf(input)] = parsed;
+      dirty = true;
+    },
+    async save() {
+      if (!dirty && Object.keys(used).length === Object.keys(stored).length) return;
+      await mkdir(dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify(used));
+      await rename(tmp, file);
+    },
+  };
+}

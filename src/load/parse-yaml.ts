@@ -1,0 +1,108 @@
+import type { PathSegment } from '../model/references.ts';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** Line and column of every field and list item of one parsed document. */
+export type PositionTable = Array<[path: string, line: number, col: number]>;
+
+export interface ParseProblem {
+  line: number;
+  col: number;
+  message: string;
+}
+
+export interface ParsedYaml {
+  data: unknown;
+  positions: PositionTable;
+  problems: ParseProblem[];
+}
+
+const SEP = '\u001f';
+
+export function pathKey(path: readonly PathSegment[]): string {
+  return path.join(SEP);
+}
+
+/**
+ * Parses YAML keeping the position of every field, so any diagnostic can point
+ * at its line. The result is plain data, cheap to cache or pass between threads.
+ */
+export function parseYaml(text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+  const problems = [...doc.errors, ...doc.warnings].map((e) => ({ ...at(e.pos[0]), message: firstLine(e.message) }));
+  const positions: PositionTable = [];
+  if (doc.contents) collect(doc.contents, [], positions, at);
+  let data: unknown = null;
+  if (doc.errors.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      problems.push({ line: 1, col: 1, message: (err as Error).message });
+    }
+  }
+  return { data, positions, problems };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function collect(
+  node: Node,
+  path: PathSegment[],
+  out: PositionTable,
+  at: (offset: number) => Position,
+): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const keyNode = pair.key as Node | null;
+      const childPath = [...path, key];
+      const offset = keyNode?.range?.[0];
+      if (offset !== undefined) {
+        const { line, col } = at(offset);
+        out.push([pathKey(childPath), line, col]);
+      }
+      if (pair.value) collect(pair.value as Node, childPath, out, at);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const childPath = [...path, i];
+      const offset = (item as Node | null)?.range?.[0];
+      if (offset !== undefined) {
+        const { line, col } = at(offset);
+        out.push([pathKey(childPath), line, col]);
+      }
+      if (item) collect(item as Node, childPath, out, at);
+    });
+  }
+}
+
+/** Looks up a position by path, falling back to the nearest enclosing field. */
+export class SourcePositions {
+  private table?: Map<string, Position>;
+  private readonly entries: PositionTable;
+
+  constructor(entries: PositionTable) {
+    this.entries = entries;
+  }
+
+  of(path: readonly PathSegment[]): Position {
+    // Built on first use: most records never need a position.
+    this.table ??= new Map(this.entries.map(([p, line, col]) => [p, { line, col }]));
+    for (let n = path.length; n > 0; n--) {
+      const hit = this.table.get(pathKey(path.slice(0, n)));
+      if (hit) return hit;
+    }
+    return { line: 1, col: 1 };
+  }
+}

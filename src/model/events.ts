@@ -1,0 +1,18 @@
+/** Event types sync emits; each must be declared by the manifest (validate checks it). */
+export const EMITTED_EVENT_TYPES = [
+  'ops-inventory-registered',
+  'ops-migration-gate-passed',
+  'ops-migration-gate-failed',
+  'ops-endpoint-verified',
+  'ops-backup-verified',
+  'ops-restore-tested',
+  'ops-runbook-executed',
+  'ops-risk-raised',
+  'ops-risk-accepted',
+  'ops-drift-detected',
+] as const;
+
+export type EmittedEventType = (typeof EMITTED_EVENT_TYPES)[number];
+
+/** Annotation categories the derived facts rely on. */
+export const USED_ANNOTATION_CATEGORIES = ['ops-backup-gap', 'ops-readiness-blocker'] as const;

@@ -1,0 +1,101 @@
+import type { ZodType } from 'zod';
+import type { Diagnostic } from '../check/diagnostic.ts';
+import { schemaDiagnostics } from '../check/schema-issues.ts';
+import type { LoadedDocument, LoadedFile, LoadedInventory } from '../load/loader.ts';
+import type { SourcePositions } from '../load/parse-yaml.ts';
+import type { Kind } from './kinds.ts';
+import { buildSchemas, type KindSchemas, type RecordData } from './schemas.ts';
+import { manifestSchema, ownersSchema, vocabularyOf, type Manifest, type Owner, type Vocabulary } from './vocabulary.ts';
+
+export interface InventoryRecord<K extends Kind = Kind> {
+  id: string;
+  kind: K;
+  file: string;
+  data: RecordData<K>;
+  body?: string;
+  positions: SourcePositions;
+}
+
+/** A record of some kind, narrowed by checking `kind`. */
+export type AnyRecord = { [K in Kind]: InventoryRecord<K> }[Kind];
+
+export interface ModelledInventory {
+  records: AnyRecord[];
+  /** Every id a file declares, valid or not: references to a broken record are not also dangling. */
+  declaredIds: Map<string, Kind>;
+  /** Files whose content is kept for checks that read raw data (secrets). */
+  files: LoadedFile[];
+  manifest?: Manifest;
+  manifestDocument?: LoadedDocument;
+  ownersDocument?: LoadedDocument;
+  owners: Owner[];
+  vocabulary: Vocabulary;
+  schemas: KindSchemas;
+  diagnostics: Diagnostic[];
+}
+
+/** Validates loaded files against the zod model; what fails stays out of the records. */
+export function modelInventory(loaded: LoadedInventory): ModelledInventory {
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+
+  const manifest = parseDocument(loaded.manifest, manifestSchema, diagnostics);
+  const owners = parseDocument(loaded.owners, ownersSchema, diagnostics) ?? [];
+  const vocabulary = vocabularyOf(manifest, owners);
+  const schemas = buildSchemas(vocabulary);
+
+  const records: AnyRecord[] = [];
+  const declaredIds = new Map<string, Kind>();
+  for (const file of loaded.files) {
+    const declared = (file.data as { id?: unknown } | null)?.id;
+    declaredIds.set(typeof declared === 'string' ? declared : file.fileId, file.kind);
+    if (file.data === null) continue;
+    const schema = schemas[file.kind];
+    const result = schema.safeParse(file.data, { reportInput: true });
+    if (!result.success) {
+      diagnostics.push(
+        ...schemaDiagnostics(result.error.issues, {
+          file: file.file,
+          kind: file.kind,
+          positions: file.positions,
+          recordId: file.fileId,
+          schema,
+        }),
+      );
+      continue;
+    }
+    // The schema was chosen by file.kind, so data and kind agree.
+    records.push({
+      id: result.data.id,
+      kind: file.kind,
+      file: file.file,
+      data: result.data,
+      positions: file.positions,
+      ...(file.body !== undefined ? { body: file.body } : {}),
+    } as AnyRecord);
+  }
+
+  return {
+    records,
+    declaredIds,
+    files: loaded.files,
+    ...(manifest ? { manifest } : {}),
+    ...(loaded.manifest ? { manifestDocument: loaded.manifest } : {}),
+    ...(loaded.owners ? { ownersDocument: loaded.owners } : {}),
+    owners,
+    vocabulary,
+    schemas,
+    diagnostics,
+  };
+}
+
+function parseDocument<T>(
+  doc: LoadedDocument | undefined,
+  schema: ZodType<T>,
+  diagnostics: Diagnostic[],
+): T | undefined {
+  if (!doc) return undefined;
+  const result = schema.safeParse(doc.data, { reportInput: true });
+  if (result.success) return result.data;
+  diagnostics.push(...schemaDiagnostics(result.error.issues, { file: doc.file, positions: doc.positions, schema }));
+  return undefined;
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { Kind } from './kinds.ts';
+
+/**
+ * References between records are declared in the schemas themselves: a field
+ * built with `ref()` carries the kinds it may point to. The graph and the
+ * reference checks read this metadata, so a relation is declared once.
+ */
+export interface RefMeta {
+  /** Kinds the id may name; `any` for fields such as a risk's `affects`. */
+  targets: readonly Kind[] | 'any';
+}
+
+export const refRegistry = z.registry<RefMeta>();
+
+export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export const idSchema = z
+  .string()
+  .regex(ID_PATTERN, { error: 'must be a lowercase slug: letters, digits and single hyphens (e.g. gitea-registry)' });
+
+export function ref(...targets: Kind[]) {
+  const schema = idSchema.meta({ description: `id of a record of kind ${targets.join(' or ')}` });
+  refRegistry.add(schema, { targets });
+  return schema;
+}
+
+export function anyRef() {
+  const schema = idSchema.meta({ description: 'id of any record' });
+  refRegistry.add(schema, { targets: 'any' });
+  return schema;
+}
+
+export type PathSegment = string | number;
+
+export interface FoundRef {
+  /** Where in the record the id stands, e.g. ['requires', 0, 'endpoint']. */
+  path: PathSegment[];
+  /** The top-level field, which names the relation (e.g. `dependsOn`). */
+  field: string;
+  id: string;
+  targets: readonly Kind[] | 'any';
+}
+
+/** Walks a schema and a value of it together, yielding every reference. */
+export function collectRefs(schema: z.ZodType, value: unknown): FoundRef[] {
+  const found: FoundRef[] = [];
+  walk(schema, value, [], found);
+  return found;
+}
+
+function walk(schema: z.ZodType, value: unknown, path: PathSegment[], out: FoundRef[]): void {
+  if (value === undefined || value === null) return;
+  const meta = refRegistry.get(schema);
+  if (meta) {
+    if (typeof value === 'string') {
+      out.push({ path, field: String(path[0] ?? ''), id: value, targets: meta.targets });
+    }
+    return;
+  }
+  const inner = unwrapSchema(schema);
+  if (inner !== schema) {
+    walk(inner, value, path, out);
+  } else if (schema instanceof z.ZodArray) {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(schema.element as z.ZodType, item, [...path, i], out));
+    }
+  } else if (schema instanceof z.ZodObject) {
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, child] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+        walk(child, (value as Record<string, unknown>)[key], [...path, key], out);
+      }
+    }
+  }
+}
+
+/** Strips optional, nullable, default and pipe wrappers down to the value's own schema. */
+export function unwrapSchema(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) {
+    return unwrapSchema(schema.unwrap() as z.ZodType);
+  }
+  if (schema instanceof z.ZodPipe) return unwrapSchema(schema.in as z.ZodType);
+  return schema;
+}

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { evidenceSchema, evidenceSourceSchema } from './evidence.ts';
+import { layoutOf, type Kind } from './kinds.ts';
+import { anyRef, idSchema, ref } from './references.ts';
+import { durationSchema, timestampSchema } from './time.ts';
+import type { Vocabulary } from './vocabulary.ts';
+
+const text = z.string().min(1);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const linkSchema = z.strictObject({ title: text, url: httpUrl });
+
+/** Statuses a record of each kind may state. `retired`-like ones end the record's life. */
+export const STATUSES = {
+  environment: ['active', 'planned', 'retired'],
+  host: ['active', 'planned', 'retired', 'unknown'],
+  cluster: ['active', 'planned', 'retired', 'unknown'],
+  service: ['active', 'degraded', 'planned', 'retired', 'unknown'],
+  endpoint: ['active', 'degraded', 'planned', 'retired', 'unknown'],
+  release: ['current', 'planned', 'superseded', 'retired'],
+  'backup-set': ['active', 'planned', 'retired', 'unknown'],
+  runbook: ['draft', 'reviewed', 'retired'],
+  incident: ['open', 'mitigated', 'resolved'],
+  'readiness-gate': ['pending', 'passed', 'failed'],
+  'migration-wave': ['planned', 'in-progress', 'done', 'cancelled'],
+  risk: ['raised', 'accepted', 'mitigated'],
+} as const satisfies Record<Kind, readonly [string, ...string[]]>;
+
+export const RETIRED_STATUSES: ReadonlySet<string> = new Set(['retired', 'superseded', 'cancelled']);
+
+export const SERVICE_CATEGORIES = [
+  'application',
+  'platform',
+  'datastore',
+  'registry',
+  'hub',
+  'ingress',
+  'dns',
+  'tls',
+  'observability',
+  'secrets',
+] as const;
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+function nonEmptyNames(values: readonly string[]): [string, ...string[]] {
+  // z.enum needs at least one value; an empty list can never match anything real.
+  return values.length > 0 ? [values[0]!, ...values.slice(1)] : ['(none declared)'];
+}
+
+function envelope<K extends Kind>(kind: K, vocab: Vocabulary) {
+  return {
+    id: idSchema,
+    kind: z
+      .literal(kind, { error: `the folder ${layoutOf(kind).dir}/ holds ${kind} records` })
+      .optional(),
+    title: text,
+    description: z.string().optional(),
+    owner: z.enum(nonEmptyNames(vocab.owners)),
+    policyScope: z.enum(nonEmptyNames(vocab.policyScopes)),
+    status: z.enum(STATUSES[kind]),
+    tags: z.array(idSchema).optional(),
+    links: z.array(linkSchema).optional(),
+  };
+}
+
+const requirementSchema = z.strictObject({
+  name: idSchema,
+  description: text,
+  /** Evidence recorded on this endpoint (by the probe) also meets the requirement. */
+  endpoint: ref('endpoint').optional(),
+  maxAge: durationSchema.optional(),
+});
+
+/** One strict schema per kind: an unknown field is an error, so typos never pass silently. */
+export function buildSchemas(vocab: Vocabulary) {
+  return {
+    environment: z.strictObject({
+      ...envelope('environment', vocab),
+      role: text,
+    }),
+    host: z.strictObject({
+      ...envelope('host', vocab),
+      environment: ref('environment'),
+      publicIp: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
+      hostname: z.string().optional(),
+      provider: z.string().optional(),
+      roles: z.array(text).optional(),
+    }),
+    cluster: z.strictObject({
+      ...envelope('cluster', vocab),
+      environment: ref('environment'),
+      hosts: z.array(ref('host')).min(1),
+      distribution: text,
+    }),
+    service: z.strictObject({
+      ...envelope('service', vocab),
+      environment: ref('environment'),
+      cluster: ref('cluster').optional(),
+      host: ref('host').optional(),
+      namespace: z.string().optional(),
+      category: z.enum(SERVICE_CATEGORIES),
+      /** Holds data that must survive a rebuild, so it needs backup coverage. */
+      persistent: z.boolean().optional(),
+      dependsOn: z.array(ref('service')).optional(),
+      datastores: z.array(ref('service')).optional(),
+      repo: z.string().optional(),
+    }),
+    endpoint: z.strictObject({
+      ...envelope('endpoint', vocab),
+      service: ref('service'),
+      url: httpUrl,
+      method: z.enum(['GET', 'HEAD', 'OPTIONS']).optional(),
+      expect: z.strictObject({
+        status: z.int().min(100).max(599),
+        headers: z.record(z.string(), z.string()).optional(),
+      }),
+      evidence: z.array(evidenceSchema).optional(),
+    }),
+    release: z.strictObject({
+      ...envelope('release', vocab),
+      service: ref('service'),
+      version: text,
+      observedAt: timestampSchema,
+      source: evidenceSourceSchema.optional(),
+    }),
+    'backup-set': z.strictObject({
+      ...envelope('backup-set', vocab),
+      service: ref('service'),
+      method: z.string().optional(),
+      target: z.string().optional(),
+      schedule: z.string().optional(),
+      retention: z.string().optional(),
+      lastVerifiedBackup: evidenceSchema.optional(),
+      lastRestoreTest: evidenceSchema.optional(),
+    }),
+    runbook: z.strictObject({
+      ...envelope('runbook', vocab),
+      services: z.array(ref('service')).optional(),
+      executions: z.array(evidenceSchema).optional(),
+    }),
+    incident: z.strictObject({
+      ...envelope('incident', vocab),
+      services: z.array(ref('service')).min(1),
+      severity: z.enum(SEVERITIES),
+      startedAt: timestampSchema,
+      resolvedAt: timestampSchema.optional(),
+      timeline: z.array(z.strictObject({ at: timestampSchema, note: text })).optional(),
+    }),
+    'readiness-gate': z.strictObject({
+      ...envelope('readiness-gate', vocab),
+      wave: ref('migration-wave').optional(),
+      requirement: text,
+      requires: z.array(requirementSchema).optional(),
+      evidence: z.array(evidenceSchema).optional(),
+      concerns: z.array(anyRef()).optional(),
+    }),
+    'migration-wave': z.strictObject({
+      ...envelope('migration-wave', vocab),
+      from: ref('environment'),
+      to: ref('environment'),
+      targetDate: timestampSchema.optional(),
+    }),
+    risk: z.strictObject({
+      ...envelope('risk', vocab),
+      affects: z.array(anyRef()).min(1),
+      category: z.enum(nonEmptyNames(vocab.annotationCategories)),
+      severity: z.enum(SEVERITIES),
+      raisedAt: timestampSchema.optional(),
+      mitigation: z.string().optional(),
+      source: evidenceSourceSchema.optional(),
+    }),
+  } satisfies Record<Kind, z.ZodType>;
+}
+
+export type KindSchemas = ReturnType<typeof buildSchemas>;
+export type RecordData<K extends Kind = Kind> = z.infer<KindSchemas[K]>;
+export type Requirement = z.infer<typeof requirementSchema>;

@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { openInventory } from '../src/inventory.ts';
+import { directorySource } from '../src/load/source.ts';
+import { editorSettings, jsonSchemas } from '../src/model/json-schema.ts';
+import { fixture, MINIMAL, REPO_ROOT } from './helpers/fixture.ts';
+
+const run = promisify(execFile);
+
+/** Runs a command entry point the way `npm run` does: under the pinned Node. */
+async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'scripts', script), ...args], { cwd: REPO_ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const NOW = ['--now', '2026-07-01T00:00:00Z', '--no-cache'];
+
+describe('validate command', () => {
+  it('exits 0 on a clean inventory', async () => {
+    const r = await cli('validate.ts', ['--root', MINIMAL, ...NOW]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('✔ 0 errors, 0 warnings, 0 notices in 16 records');
+  });
+
+  it('exits 1 with every problem as path:line:col, code, message and hint', async () => {
+    const text = (await readFile(path.join(MINIMAL, 'inventory/services/git.yaml'), 'utf8')).replace('cluster: old-k3s', 'cluster: old-k3');
+    const dir = await fixture({ 'inventory/services/git.yaml': text, 'inventory/hosts/old-server.yaml': 'id: [\n' });
+    const r = await cli('validate.ts', ['--root', dir, ...NOW]);
+    expect(r.code).toBe(1);
+    const rel = path.relative(REPO_ROOT, dir);
+    expect(r.stdout).toContain(`${rel}/inventory/services/git.yaml:8:1 error unknown-reference: cluster: no cluster has the id "old-k3"\n  hint: did you mean "old-k3s"?`);
+    expect(r.stdout).toMatch(new RegExp(`${rel}/inventory/hosts/old-server.yaml:\\d+:\\d+ error yaml-syntax`));
+  });
+
+  it('prints GitHub/Gitea workflow annotations', async () => {
+    const text = (await readFile(path.join(MINIMAL, 'inventory/services/git.yaml'), 'utf8')).replace('cluster: old-k3s', 'cluster: old-k3');
+    const dir = await fixture({ 'inventory/services/git.yaml': text });
+    const r = await cli('validate.ts', ['--root', dir, '--format', 'github', ...NOW]);
+    const rel = path.relative(REPO_ROOT, dir);
+    expect(r.stdout.split('\n')[0]).toBe(
+      `::error file=${rel}/inventory/services/git.yaml,line=8,col=1,title=unknown-reference::cluster: no cluster has the id "old-k3"%0Ahint: did you mean "old-k3s"?`,
+    );
+  });
+
+  it('prints JSON for machines', async () => {
+    const r = await cli('validate.ts', ['--root', MINIMAL, '--format', 'json', ...NOW]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, records: 16, counts: { error: 0, warning: 0, notice: 0 }, diagnostics: [] });
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await cli('validate.ts', ['--format', 'xml'])).code).toBe(2);
+    expect((await cli('validate.ts', ['--bogus'])).code).toBe(2);
+    expect((await cli('validate.ts', ['--now', 'yesterday'])).code).toBe(2);
+  });
+
+  it('gives the same result from its parse cache on a second run', async () => {
+    const dir = await fixture();
+    const args = ['--root', dir, '--format', 'json', '--now', '2026-07-21T00:00:00Z'];
+    const first = await cli('validate.ts', args);
+    const second = await cli('validate.ts', args);
+    expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
+    expect(JSON.parse(first.stdout).counts.warning).toBe(1);
+  });
+});
+
+describe('the repository', () => {
+  it('validates clean', async () => {
+    const opened = await openInventory(directorySource(REPO_ROOT), { now: Date.now() });
+    expect(opened.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(opened.graph.size).toBeGreaterThan(30);
+  });
+
+  it('has committed JSON Schemas and editor settings that match the zod model', async () => {
+    const { modelled } = await openInventory(directorySource(REPO_ROOT), { now: Date.now() });
+    const files = jsonSchemas(modelled.vocabulary);
+    const settings = JSON.parse(await readFile(path.join(REPO_ROOT, '.vscode/settings.json'), 'utf8'));
+    files.set('.vscode/settings.json', editorSettings(settings));
+    for (const [file, content] of files) {
+      expect(await readFile(path.join(REPO_ROOT, file), 'utf8'), `${file} is stale: run npm run schema`).toBe(content);
+    }
+  });
+});
