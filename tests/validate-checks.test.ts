@@ -176,3 +176,21 @@ describe('validate: files that are not records', () => {
     expect(codes(opened)).toEqual(['yaml-syntax']);
   });
 });
+
+describe('the synthetic inventory used by the benchmarks', () => {
+  it('is valid at every size, with relations and derived facts', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { writeSyntheticInventory } = await import('../src/synthetic/inventory.ts');
+    const { REPO_ROOT } = await import('./helpers/fixture.ts');
+    for (const size of [100, 1000]) {
+      const dir = await mkdtemp(path.join(tmpdir(), 'ops-hub-syn-'));
+      expect(await writeSyntheticInventory(dir, size, REPO_ROOT)).toBe(size);
+      const opened = await open(dir, Date.parse('2026-06-10T00:00:00Z'));
+      expect(opened.diagnostics).toEqual([]);
+      expect(opened.graph.size).toBe(size);
+      expect(opened.graph.waveReadiness()[0]!.gates.length).toBeGreaterThan(0);
+      expect(opened.graph.backupCoverage().every((c) => c.backupSets.length > 0)).toBe(true);
+    }
+  });
+});

@@ -7,15 +7,15 @@ import type { ParseCache, ParseInput } from './parse-many.ts';
 /** Bump when the shape of ParsedFile or the parser's output changes. */
 const CACHE_VERSION = 'parse-v1';
 
-const DEFAULT_DIR = path.resolve(import.meta.dirname, '../../.cache');
-
 /**
  * Parse results by content hash, in one JSON file. Parsing YAML dominates a
- * validate run; an unchanged file costs a hash and a lookup instead. Entries
- * not used by a run are dropped, so the file tracks the current inventory.
+ * validate run; an unchanged file costs a hash and a lookup instead. The
+ * cache lives in the inventory's own (git-ignored) `.cache/`; entries not
+ * used by a run are dropped, so it tracks the current inventory.
  */
-export async function fileParseCache(root: string, dir = DEFAULT_DIR): Promise<ParseCache> {
-  const file = path.join(dir, `${CACHE_VERSION}-${createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 12)}.json`);
+export async function fileParseCache(root: string): Promise<ParseCache> {
+  const dir = path.join(root, '.cache');
+  const file = path.join(dir, `${CACHE_VERSION}.json`);
   let stored: Record<string, ParsedFile> = {};
   try {
     stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, ParsedFile>;
@@ -38,10 +38,15 @@ export async function fileParseCache(root: string, dir = DEFAULT_DIR): Promise<P
     },
     async save() {
       if (!dirty && Object.keys(used).length === Object.keys(stored).length) return;
-      await mkdir(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(used));
-      await rename(tmp, file);
+      // A cache that cannot be written (read-only checkout) only costs speed.
+      try {
+        await mkdir(dir, { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        await writeFile(tmp, JSON.stringify(used));
+        await rename(tmp, file);
+      } catch {
+        return;
+      }
     },
   };
 }

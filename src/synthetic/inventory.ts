@@ -90,6 +90,7 @@ export function syntheticInventory(total: number, observedAt = '2026-06-01T00:00
   services.forEach((id, s) => {
     const c = clusterOfService(s);
     const earlier = (k: number) => services[s - k * clusters.length];
+    const store = s - (s % 4) - 1;
     add('service', id, {
       status: 'active',
       environment: envOfCluster(c),
@@ -97,11 +98,9 @@ export function syntheticInventory(total: number, observedAt = '2026-06-01T00:00
       namespace: `ns-${s % 7}`,
       category: persistent(s) ? 'datastore' : 'application',
       ...(persistent(s) ? { persistent: true } : {}),
-      // Only earlier services on the same cluster: realistic fan-in, never a cycle.
+      // Relations only point at earlier services: realistic fan-in, never a cycle.
       ...(earlier(1) ? { dependsOn: [earlier(1), earlier(2)].filter(Boolean) } : {}),
-      ...(!persistent(s) && services[s + 3 - (s % 4)] && clusterOfService(s + 3 - (s % 4)) === c
-        ? { datastores: [services[s + 3 - (s % 4)]] }
-        : {}),
+      ...(!persistent(s) && store >= 0 ? { datastores: [services[store]] } : {}),
     });
   });
   endpoints.forEach((id, i) =>
