@@ -2,7 +2,7 @@
 # The one test command (README, CI): set-up, type check, every test, one closing line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --browser
 export PATH="$PWD/node_modules/.bin:$PATH"
 mkdir -p test-artifacts
 echo "== typecheck"

@@ -45,8 +45,8 @@ export function deriveGateStatus(
 ): GateStatus {
   const requirements = (gate.data.requires ?? []).map((req): RequirementStatus => {
     const candidates: EvidenceView[] = [
-      ...(gate.data.evidence ?? []).filter((e) => e.requirement === req.name).map((e) => view(e, gate.id, req.maxAge, now)),
-      ...(req.endpoint ? endpointEvidence(req.endpoint).map((e) => view(e, req.endpoint!, req.maxAge, now)) : []),
+      ...(gate.data.evidence ?? []).filter((e) => e.requirement === req.name).map((e) => evidenceView(e, gate.id, req.maxAge, now)),
+      ...(req.endpoint ? endpointEvidence(req.endpoint).map((e) => evidenceView(e, req.endpoint!, req.maxAge, now)) : []),
     ].filter((v) => v.observedAtMs <= now);
     const latest = candidates.sort((a, b) => b.observedAtMs - a.observedAtMs)[0];
     const base = { name: req.name, description: req.description };
@@ -92,7 +92,8 @@ export function deriveGateStatus(
   };
 }
 
-function view(evidence: Evidence, recordId: string, defaultMaxAge: string | undefined, now: number): EvidenceView {
+/** How old a piece of evidence is at `now`, and when it stops counting. */
+export function evidenceView(evidence: Evidence, recordId: string, defaultMaxAge: string | undefined, now: number): EvidenceView {
   const observedAtMs = toEpochMs(evidence.observedAt);
   const maxAge = evidence.maxAge ?? defaultMaxAge;
   return {

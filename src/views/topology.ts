@@ -39,7 +39,7 @@ export const TOPOLOGY_KINDS: readonly Kind[] = ['environment', 'host', 'cluster'
 /** Above this many nodes a diagram stops being readable; the rest is counted. */
 export const MAX_DIAGRAM_NODES = 120;
 
-const GATE_MARK = { passed: '✔ gate passed', failed: '✖ gate failed', stale: '⌛ gate stale', pending: '… gate pending' } as const;
+const GATE_MARK = { passed: '✔ gate passed', failed: '✖ gate failed', stale: '◔ gate stale', pending: '… gate pending' } as const;
 
 export interface TopologyOptions {
   /** Only this environment's part of the estate. */

@@ -1,0 +1,54 @@
+import type { EvidenceView, GateStatus } from '../graph/gate-status.ts';
+import type { InventoryGraph } from '../graph/graph.ts';
+import { openRisksOn, type WaveReadiness } from '../graph/waves.ts';
+import type { InventoryRecord } from '../model/model-inventory.ts';
+import { formatAge } from '../model/time.ts';
+
+export interface EvidenceFreshness {
+  observedAt: string;
+  age: string;
+  /** "expires in 12 d", "expired 3 d ago", or "no max age". */
+  freshness: string;
+  expired: boolean;
+}
+
+export function evidenceFreshness(view: EvidenceView, now: number): EvidenceFreshness {
+  const expired = view.expiresAtMs !== undefined && view.expiresAtMs <= now;
+  const freshness =
+    view.expiresAtMs === undefined
+      ? 'no max age'
+      : expired
+        ? `expired ${formatAge(now - view.expiresAtMs)} ago`
+        : `expires in ${formatAge(view.expiresAtMs - now)}`;
+  return { observedAt: view.evidence.observedAt, age: formatAge(view.ageMs), freshness, expired };
+}
+
+export interface GateRow {
+  gate: InventoryRecord<'readiness-gate'>;
+  status: GateStatus;
+  /** Stated and derived status disagree: show both. */
+  disagrees: boolean;
+  blockingRisks: InventoryRecord<'risk'>[];
+}
+
+export function gateRows(graph: InventoryGraph, gates: readonly InventoryRecord<'readiness-gate'>[]): GateRow[] {
+  return gates.map((gate) => {
+    const status = graph.gateStatus(gate.id)!;
+    return {
+      gate,
+      status,
+      disagrees: status.stated !== status.effective,
+      blockingRisks: openRisksOn(graph, new Set([gate.id])),
+    };
+  });
+}
+
+/** "3/7 gates passed" — the line reviewers and the home page both show. */
+export function waveSummary(wave: WaveReadiness): string {
+  return `${wave.counts.passed}/${wave.gates.length} gates passed`;
+}
+
+export function waveTitle(graph: InventoryGraph, wave: WaveReadiness): string {
+  const name = (id: string) => graph.get(id)?.data.title ?? id;
+  return `${name(wave.wave.data.from)} → ${name(wave.wave.data.to)}`;
+}

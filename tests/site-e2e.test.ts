@@ -1,0 +1,169 @@
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../src/browser/chromium.ts';
+import { openInventory } from '../src/inventory.ts';
+import { directorySource } from '../src/load/source.ts';
+import { topologyOf } from '../src/views/topology.ts';
+import { REPO_ROOT } from './helpers/fixture.ts';
+import { buildAndServe, type BuiltSite } from './helpers/site.ts';
+
+const require = createRequire(import.meta.url);
+const NOW = '2026-11-22T00:00:00Z';
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+
+let site: BuiltSite;
+let browser: Browser;
+
+beforeAll(async () => {
+  site = await buildAndServe(REPO_ROOT, { base: '/ops-hub/', now: NOW, repoUrl: 'https://git.example.test/railiance/ops-hub/src/branch/main' });
+  browser = await launchChromium();
+  await mkdir(ARTIFACTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+/** A page that records console errors, page errors, failed and off-host requests. */
+async function watchedPage(options: { javaScriptEnabled?: boolean } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const origin = new URL(site.url).origin;
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`off-host: ${r.url()}`);
+  });
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  return { page, problems, close: () => context.close() };
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+    return axe.run(document, { resultTypes: ['violations'] });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => (n as { target: string[] }).target.join(' ')).slice(0, 3).join(' | ')}`);
+}
+
+describe('the site in a real browser', { timeout: 90_000 }, () => {
+  it('leads from home to an environment, a service, its gate and the runbook, by clicking links', async () => {
+    const { page, problems, close } = await watchedPage();
+    await page.goto(site.url);
+    await page.getByRole('link', { name: 'Railiance01', exact: true }).first().click();
+    await expect.poll(() => page.url()).toContain('/ops-hub/environments/railiance01/');
+    await page.getByRole('link', { name: 'Inter-Hub', exact: true }).first().click();
+    await expect.poll(() => page.url()).toContain('/ops-hub/services/inter-hub/');
+    await page.locator('section', { hasText: 'What concerns it' }).getByRole('link', { name: /production bootstrap API/i }).first().click();
+    await expect.poll(() => page.url()).toContain('/ops-hub/gates/inter-hub-production-api/');
+    await expect.poll(() => page.getByText('Effective status').first().textContent()).toContain('failed');
+    await page.getByRole('link', { name: /bootstrap runbook/i }).first().click();
+    await expect.poll(() => page.url()).toContain('/ops-hub/runbooks/ops-hub-bootstrap/');
+    expect(await page.locator('.markdown h2, .markdown h1').count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('search finds a record', async () => {
+    const { page, problems, close } = await watchedPage();
+    await page.goto(`${site.url}search/?q=registry`);
+    const result = page.locator('.pagefind-ui__result-link', { hasText: /registry/i }).first();
+    await result.waitFor({ timeout: 15_000 });
+    await result.click();
+    await expect.poll(() => page.url()).toMatch(/\/ops-hub\/(endpoints|services|gates)\//);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('has no serious accessibility violations on the main pages', async () => {
+    const { page, close } = await watchedPage();
+    const pages = ['', 'topology/', 'topology/coulombcore/', 'gates/', 'migration-waves/coulombcore-to-threephoenix/', 'backups/',
+      'risks/', 'services/', 'services/gitea/', 'gates/gitea-registry/', 'runbooks/ops-hub-bootstrap/', 'endpoints/gitea-registry-v2/'];
+    const found: string[] = [];
+    for (const p of pages) {
+      await page.goto(`${site.url}${p}`);
+      found.push(...(await axeViolations(page)).map((v) => `${p || 'home'}: ${v}`));
+    }
+    expect(found).toEqual([]);
+    await close();
+  });
+
+  it('shows tables and diagrams with JavaScript disabled, and saves screenshots', async () => {
+    const { page, problems, close } = await watchedPage({ javaScriptEnabled: false });
+    await page.goto(site.url);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'home.png'), fullPage: true });
+    await page.goto(`${site.url}gates/`);
+    expect(await page.locator('table tbody tr').count()).toBe(10);
+    await page.goto(`${site.url}topology/`);
+    expect(await page.locator('figure.diagram svg [id*="-flowchart-"]').count()).toBeGreaterThan(10);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'topology.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${site.url}services/gitea/`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(problems).toEqual([]);
+    await close();
+  });
+});
+
+describe('the built files', () => {
+  async function htmlFiles(dir: string): Promise<string[]> {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile() && e.name.endsWith('.html')).map((e) => path.join(e.parentPath, e.name));
+  }
+
+  it('ship no JavaScript except on the search page, and no request to another host', async () => {
+    const files = await htmlFiles(site.out);
+    expect(files.length).toBeGreaterThan(60);
+    for (const file of files) {
+      const html = await readFile(file, 'utf8');
+      const rel = path.relative(site.out, file);
+      if (rel !== 'search/index.html') expect(html, rel).not.toMatch(/<script/i);
+      expect(html, rel).not.toMatch(/<(?:link|script|img)[^>]+(?:href|src)="(?:https?:)?\/\//i);
+      expect(html, rel).not.toMatch(/@import/);
+    }
+  });
+
+  it('keep record pages under 30 KB', async () => {
+    for (const dir of ['services', 'gates', 'runbooks', 'risks', 'environments']) {
+      for (const file of await htmlFiles(path.join(site.out, dir))) {
+        expect((await stat(file)).size, file).toBeLessThanOrEqual(30_000);
+      }
+    }
+  });
+
+  it('draw every node and edge of the topology model in the SVG', async () => {
+    const { graph } = await openInventory(directorySource(REPO_ROOT), { now: Date.parse(NOW) });
+    for (const [page, options] of [['topology/index.html', {}], ['topology/coulombcore/index.html', { environment: 'coulombcore' }]] as const) {
+      const html = await readFile(path.join(site.out, page), 'utf8');
+      const topology = topologyOf(graph, options);
+      const key = new Map(topology.nodes.map((n, i) => [n.id, `n${i}`]));
+      for (const node of topology.nodes) {
+        expect(html, `${page}: node ${node.id}`).toMatch(new RegExp(`id="[^"]*-flowchart-${key.get(node.id)}-\\d+"`));
+        expect(html, `${page}: link to ${node.id}`).toContain(`/${node.id}/"`);
+      }
+      for (const edge of topology.edges) {
+        expect(html, `${page}: edge ${edge.from} → ${edge.to}`).toContain(`L_${key.get(edge.from)}_${key.get(edge.to)}_`);
+      }
+      expect(topology.edges.length).toBeGreaterThan(3);
+    }
+  });
+
+  it('link record files to the repository web UI and show git history', async () => {
+    const html = await readFile(path.join(site.out, 'services/gitea/index.html'), 'utf8');
+    expect(html).toContain('href="https://git.example.test/railiance/ops-hub/src/branch/main/inventory/services/gitea.yaml"');
+    expect(html).toMatch(/<h2[^>]*>History<\/h2>\s*<ul>\s*<li>\s*<time/);
+  });
+});
