@@ -4,6 +4,7 @@ import { build } from 'astro';
 import * as pagefind from 'pagefind';
 import { displayPathFor, parseCommandLine, parseNow, runCommand } from '../src/cli/args.ts';
 import { openInventory } from '../src/inventory.ts';
+import { fileParseCache } from '../src/load/parse-cache.ts';
 import { directorySource } from '../src/load/source.ts';
 import { printDiagnostics } from '../src/report/print-diagnostics.ts';
 import { normaliseBase } from '../src/site/site-config.ts';
@@ -24,7 +25,7 @@ await runCommand(async () => {
   const now = parseNow(args.now);
 
   // The site is built only from an inventory that validates, with the same diagnostics.
-  const { diagnostics, errors, graph } = await openInventory(directorySource(root), { now });
+  const { diagnostics, errors, graph } = await openInventory(directorySource(root), { now, cache: await fileParseCache(root) });
   if (errors > 0) {
     process.stderr.write(printDiagnostics(diagnostics, 'text', { displayPath: displayPathFor(root), records: graph.size }));
     process.stderr.write('build: refused, the inventory does not validate\n');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileFormat } from '../model/kinds.ts';
@@ -34,8 +35,12 @@ export async function parseMany(inputs: readonly ParseInput[], cache?: ParseCach
   return results as ParsedFile[];
 }
 
+// When this module is bundled (the site build), the worker file is not beside it: parse in-thread.
+const WORKER = new URL('./parse-worker.ts', import.meta.url);
+const workerAvailable = WORKER.protocol === 'file:' && existsSync(WORKER);
+
 async function parseInParallel(inputs: readonly ParseInput[]): Promise<ParsedFile[]> {
-  const shares = inputs.length < PARALLEL_THRESHOLD ? 1 : Math.min(availableParallelism(), 8);
+  const shares = inputs.length < PARALLEL_THRESHOLD || !workerAvailable ? 1 : Math.min(availableParallelism(), 8);
   if (shares === 1) return inputs.map((i) => parseFile(i.text, i.format));
   const size = Math.ceil(inputs.length / shares);
   const chunks = Array.from({ length: shares }, (_, k) => inputs.slice(k * size, (k + 1) * size));
@@ -47,7 +52,7 @@ async function parseInParallel(inputs: readonly ParseInput[]): Promise<ParsedFil
 
 function parseInWorker(inputs: ParseInput[]): Promise<ParsedFile[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./parse-worker.ts', import.meta.url));
+    const worker = new Worker(WORKER);
     worker.once('message', (parsed: ParsedFile[]) => {
       resolve(parsed);
       void worker.terminate();

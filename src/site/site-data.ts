@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readFileHistory, type FileHistory } from '../git/history.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
 import { openInventory } from '../inventory.ts';
+import { fileParseCache } from '../load/parse-cache.ts';
 import { directorySource } from '../load/source.ts';
 import { recordPath } from '../views/paths.ts';
 import { topologyMermaid, topologyOf, type Topology } from '../views/topology.ts';
@@ -34,7 +35,8 @@ export function siteData(): Promise<SiteData> {
 
 async function build(): Promise<SiteData> {
   const config = siteConfig();
-  const { graph, errors } = await openInventory(directorySource(config.root), { now: config.now });
+  // scripts/build.ts has just validated the same files: the parse cache makes this second open cheap.
+  const { graph, errors } = await openInventory(directorySource(config.root), { now: config.now, cache: await fileParseCache(config.root) });
   if (errors > 0) {
     // scripts/build.ts validates first and prints the diagnostics; this guards direct `astro build` runs.
     throw new Error(`the inventory at ${path.resolve(config.root)} has ${errors} validation error(s): run npm run validate`);

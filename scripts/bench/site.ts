@@ -1,0 +1,72 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeSyntheticInventory } from '../../src/synthetic/inventory.ts';
+import { NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
+
+/** A bare Astro project with `size` trivial pages: the yardstick for our build. */
+function bareProject(size: number): string {
+  const dir = scratchDir(`bare-${size}`);
+  mkdirSync(path.join(dir, 'src/pages'), { recursive: true });
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+  writeFileSync(path.join(dir, 'astro.config.mjs'), "export default { output: 'static' };\n");
+  writeFileSync(
+    path.join(dir, 'src/pages/[n].astro'),
+    `---\nexport function getStaticPaths() { return Array.from({ length: ${size} }, (_, n) => ({ params: { n: String(n) } })); }\nconst { n } = Astro.params;\n---\n<html><body><h1>Page {n}</h1></body></html>\n`,
+  );
+  return dir;
+}
+
+function recordPageStats(out: string): { maxBytes: number; scriptBytes: number; pages: number } {
+  let maxBytes = 0;
+  let scriptBytes = 0;
+  let pages = 0;
+  for (const kindDir of readdirSync(out)) {
+    const full = path.join(out, kindDir);
+    if (!statSync(full).isDirectory() || ['_astro', 'pagefind', 'search', 'topology'].includes(kindDir)) continue;
+    for (const id of readdirSync(full)) {
+      const file = path.join(full, id, 'index.html');
+      try {
+        const html = readFileSync(file, 'utf8');
+        pages++;
+        maxBytes = Math.max(maxBytes, Buffer.byteLength(html));
+        scriptBytes += (html.match(/<script[\s\S]*?<\/script>/gi) ?? []).reduce((n, s) => n + s.length, 0);
+      } catch {
+        // Not a record page directory.
+      }
+    }
+  }
+  return { maxBytes, scriptBytes, pages };
+}
+
+/** `npm run build` over synthetic inventories against a bare Astro build of as many trivial pages. */
+export async function benchSite(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const size of [1_000, 10_000]) {
+    const root = scratchDir(`site-${size}`);
+    await writeSyntheticInventory(root, size, REPO_ROOT);
+    const out = path.join(root, 'dist');
+    const ours = timeProcess(NODE, [path.join(REPO_ROOT, 'scripts/build.ts'), '--root', root, '--out', out, '--now', '2026-06-10T00:00:00Z']);
+    const bare = bareProject(size);
+    const yardstick = timeProcess(NODE, [path.join(REPO_ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--silent'], bare, {
+      ...process.env,
+      ASTRO_TELEMETRY_DISABLED: '1',
+    });
+    const stats = recordPageStats(out);
+    const ratio = ours.ms / yardstick.ms;
+    const big = size === 10_000;
+    rows.push(
+      { section: 'site', name: `${size} records, build`, value: Math.round(ours.ms), unit: 'ms' },
+      { section: 'site', name: `${size} trivial pages, bare Astro build`, value: Math.round(yardstick.ms), unit: 'ms' },
+      { section: 'site', name: `${size} records, build ÷ bare`, value: Number(ratio.toFixed(2)), unit: '×', ...(big ? { target: '≤ 2', ok: ratio <= 2 } : {}) },
+      { section: 'site', name: `${size} records, largest record page`, value: stats.maxBytes, unit: 'B', target: '≤ 30000', ok: stats.maxBytes <= 30_000 },
+      { section: 'site', name: `${size} records, JavaScript on ${stats.pages} record pages`, value: stats.scriptBytes, unit: 'B', target: '0', ok: stats.scriptBytes === 0 },
+    );
+    if (ours.maxRssMb !== undefined) {
+      rows.push({ section: 'site', name: `${size} records, build peak memory`, value: Math.round(ours.maxRssMb), unit: 'MB', ...(big ? { target: '< 1536', ok: ours.maxRssMb < 1536 } : {}) });
+    }
+    rmSync(root, { recursive: true, force: true });
+    rmSync(bare, { recursive: true, force: true });
+  }
+  return rows;
+}
