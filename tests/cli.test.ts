@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
 import { editorSettings, jsonSchemas } from '../src/model/json-schema.ts';
+import { cli } from './helpers/cli.ts';
 import { fixture, MINIMAL, REPO_ROOT } from './helpers/fixture.ts';
-
-const run = promisify(execFile);
-
-/** Runs a command entry point the way `npm run` does: under the pinned Node. */
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'scripts', script), ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const NOW = ['--now', '2026-07-01T00:00:00Z', '--no-cache'];
 

@@ -6,6 +6,7 @@ import { checkGates } from './gates.ts';
 import { checkIdentity } from './identity.ts';
 import { checkReferences } from './references.ts';
 import { checkSecrets } from './secrets.ts';
+import { checkSeeds } from './seeds.ts';
 import { checkStructure } from './structure.ts';
 import { checkVocabulary } from './vocabulary.ts';
 
@@ -21,5 +22,6 @@ export function runChecks(modelled: ModelledInventory, graph: InventoryGraph): D
     ...checkCycles(graph),
     ...checkGates(graph),
     ...checkStructure(graph),
+    ...checkSeeds(modelled, graph),
   ]);
 }

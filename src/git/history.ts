@@ -50,3 +50,13 @@ export async function readFileHistory(root: string, perFile = 5, recentCount = 1
   }
   return { byFile, recent };
 }
+
+/** The commit the inventory is at (HEAD), or undefined outside a git checkout. */
+export async function headCommit(root: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', ['-C', root, 'rev-parse', 'HEAD']);
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../check/diagnostic.ts';
 import { KIND_LAYOUTS, OWNERS_FILE, type Kind, type KindLayout } from '../model/kinds.ts';
-import { MANIFEST_FILE } from '../model/vocabulary.ts';
+import { MANIFEST_FILE, WIDGET_SEED_FILE } from '../model/vocabulary.ts';
 import { parseMany, type ParseCache } from './parse-many.ts';
 import { SourcePositions, type ParseProblem } from './parse-yaml.ts';
 import type { InventorySource } from './source.ts';
@@ -25,7 +25,14 @@ export interface LoadedInventory {
   files: LoadedFile[];
   manifest?: LoadedDocument;
   owners?: LoadedDocument;
+  /** Raw text of the generated seed files, which validate compares with what `npm run seeds` would write. */
+  seedTexts: SeedTexts;
   diagnostics: Diagnostic[];
+}
+
+export interface SeedTexts {
+  manifest?: string;
+  widgets?: string;
 }
 
 export interface LoadOptions {
@@ -50,7 +57,11 @@ export async function loadInventory(source: InventorySource, options: LoadOption
   }
 
   const texts = await Promise.all(candidates.map((c) => source.read(c.file)));
-  const [manifestText, ownersText] = await Promise.all([source.read(MANIFEST_FILE), source.read(OWNERS_FILE)]);
+  const [manifestText, ownersText, widgetSeedText] = await Promise.all([
+    source.read(MANIFEST_FILE),
+    source.read(OWNERS_FILE),
+    source.read(WIDGET_SEED_FILE),
+  ]);
   const parsed = await parseMany(
     [
       ...candidates.map((c, i) => ({ text: texts[i] ?? '', format: c.layout.format })),
@@ -115,6 +126,10 @@ export async function loadInventory(source: InventorySource, options: LoadOption
     files,
     ...(manifest ? { manifest } : {}),
     ...(owners ? { owners } : {}),
+    seedTexts: {
+      ...(manifestText !== undefined ? { manifest: manifestText } : {}),
+      ...(widgetSeedText !== undefined ? { widgets: widgetSeedText } : {}),
+    },
     diagnostics,
   };
 }

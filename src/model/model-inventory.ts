@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod';
 import type { Diagnostic } from '../check/diagnostic.ts';
 import { schemaDiagnostics } from '../check/schema-issues.ts';
-import type { LoadedDocument, LoadedFile, LoadedInventory } from '../load/loader.ts';
+import type { LoadedDocument, LoadedFile, LoadedInventory, SeedTexts } from '../load/loader.ts';
 import type { SourcePositions } from '../load/parse-yaml.ts';
 import type { Kind } from './kinds.ts';
 import { buildSchemas, type KindSchemas, type RecordData } from './schemas.ts';
@@ -28,6 +28,7 @@ export interface ModelledInventory {
   manifest?: Manifest;
   manifestDocument?: LoadedDocument;
   ownersDocument?: LoadedDocument;
+  seedTexts: SeedTexts;
   owners: Owner[];
   vocabulary: Vocabulary;
   schemas: KindSchemas;
@@ -81,6 +82,7 @@ export function modelInventory(loaded: LoadedInventory): ModelledInventory {
     ...(manifest ? { manifest } : {}),
     ...(loaded.manifest ? { manifestDocument: loaded.manifest } : {}),
     ...(loaded.owners ? { ownersDocument: loaded.owners } : {}),
+    seedTexts: loaded.seedTexts,
     owners,
     vocabulary,
     schemas,

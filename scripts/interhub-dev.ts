@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseCommandLine, runCommand, UsageError } from '../src/cli/args.ts';
+import { InterHubDevServer, NO_FAULTS, type DevServerFaults } from '../src/interhub/dev-server.ts';
+import { manifestSchema, MANIFEST_FILE } from '../src/model/vocabulary.ts';
+
+const USAGE = `usage: npm run interhub:dev -- [--port N] [--host 127.0.0.1] [--data FILE] [--gate open|closed] [--seed-hub]
+  faults: [--latency-ms N] [--rate-limit-every N] [--retry-after S] [--fail-every N]
+          [--drop-after-commit-every N] [--token-ttl-ms N] [--shift-pages-by N]
+  keys from the environment: IHUB_OPERATOR_KEY (bootstrap routes), OPS_HUB_KEY (with --seed-hub)`;
+
+const FAULT_FLAGS: Record<string, keyof DevServerFaults> = {
+  'latency-ms': 'latencyMs',
+  'rate-limit-every': 'rateLimitEvery',
+  'retry-after': 'retryAfterS',
+  'fail-every': 'failEvery',
+  'drop-after-commit-every': 'dropAfterCommitEvery',
+  'token-ttl-ms': 'tokenTtlMs',
+  'shift-pages-by': 'shiftPagesBy',
+};
+
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a whole number ≥ 0 (got "${value}")\n${USAGE}`);
+  return n;
+}
+
+await runCommand(async () => {
+  const args = parseCommandLine(
+    process.argv.slice(2),
+    {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string' },
+      gate: { type: 'string', default: 'open' },
+      'seed-hub': { type: 'boolean', default: false },
+      ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((f) => [f, { type: 'string' as const }])),
+    },
+    USAGE,
+  );
+  if (args.gate !== 'open' && args.gate !== 'closed') throw new UsageError(`--gate must be open or closed\n${USAGE}`);
+  const faults: Partial<DevServerFaults> = {};
+  for (const [flag, key] of Object.entries(FAULT_FLAGS)) {
+    const value = (args as Record<string, unknown>)[flag];
+    if (typeof value === 'string') faults[key] = wholeNumber(flag, value);
+  }
+  const operatorKey = process.env['IHUB_OPERATOR_KEY'];
+  const server = await InterHubDevServer.start({
+    port: wholeNumber('port', args.port),
+    host: args.host,
+    gateOpen: args.gate === 'open',
+    faults,
+    ...(args.data ? { dataFile: path.resolve(args.data) } : {}),
+    ...(operatorKey ? { operatorKey } : {}),
+  });
+
+  process.stdout.write(`Inter-Hub dev server on ${server.url} (bootstrap gate ${args.gate}${args.data ? `, state in ${args.data}` : ', in memory'})\n`);
+  const active = Object.entries(faults).filter(([k, v]) => v !== NO_FAULTS[k as keyof DevServerFaults]);
+  if (active.length > 0) process.stdout.write(`faults: ${active.map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
+  if (args['seed-hub']) {
+    const key = process.env['OPS_HUB_KEY'];
+    if (!key) throw new UsageError('--seed-hub needs OPS_HUB_KEY in the environment: the key the seeded API consumer accepts');
+    const manifest = manifestSchema.parse(JSON.parse(await readFile(MANIFEST_FILE, 'utf8')));
+    const { hub, ...rest } = manifest;
+    const seeded = server.seedHub({ hub, manifest: rest, key });
+    process.stdout.write(`seeded hub ${hub.slug} (${seeded.hubId}) with an active manifest; rehearse with:\n`);
+    process.stdout.write(`  export IHUB_BASE=${server.url} IHUB_CLIENT_ID=${seeded.consumerId}   # OPS_HUB_KEY as set\n`);
+  }
+  process.stdout.write('Ctrl-C stops it.\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return 0;
+});

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand, UsageError } from '../src/cli/args.ts';
+import { headCommit } from '../src/git/history.ts';
+import { InterHubError } from '../src/interhub/client.ts';
+import { openInventory } from '../src/inventory.ts';
+import { fileParseCache } from '../src/load/parse-cache.ts';
+import { directorySource } from '../src/load/source.ts';
+import { printDiagnostics } from '../src/report/print-diagnostics.ts';
+import { writeFileAtomic } from '../src/sync/atomic-write.ts';
+import { bootstrap, BOOTSTRAP_RUNBOOK } from '../src/sync/bootstrap.ts';
+import { requireRuntimeCredentials, syncConfigFromEnv } from '../src/sync/config.ts';
+import { renderReport, REPORT_FORMATS } from '../src/sync/render-report.ts';
+import { keyPrefix } from '../src/sync/report.ts';
+import { runSync, type SyncRun } from '../src/sync/run-sync.ts';
+
+const USAGE = `usage: npm run sync -- [--plan | --apply | --bootstrap] [--report FILE] [--mapping FILE]
+                      [--format text|md|json] [--root DIR] [--hub ID|SLUG] [--now ISO] [--key-out FILE]
+  environment: IHUB_BASE, IHUB_CLIENT_ID, OPS_HUB_KEY (runtime key), IHUB_OPERATOR_KEY (--bootstrap only)`;
+
+const DEFAULT_KEY_OUT = path.join(homedir(), '.config', 'ops-hub', 'OPS_HUB_KEY');
+
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The key file must never land in a checkout, where it could be committed. */
+function keyOutPath(value: string | undefined, root: string): string {
+  const file = path.resolve(value ?? DEFAULT_KEY_OUT);
+  const fromRepo = path.relative(path.resolve(root), file);
+  if (!fromRepo.startsWith('..') && !path.isAbsolute(fromRepo)) {
+    throw new UsageError(`--key-out ${file} is inside the repository: keep the key outside Git (default ${DEFAULT_KEY_OUT})`);
+  }
+  return file;
+}
+
+async function writeOutputs(run: SyncRun, args: { report?: string | undefined; mapping?: string | undefined }): Promise<void> {
+  if (args.report) await writeFileAtomic(args.report, `${JSON.stringify(run.report, null, 2)}\n`);
+  if (args.mapping) await writeFileAtomic(args.mapping, `${JSON.stringify(run.mapping, null, 2)}\n`);
+}
+
+await runCommand(async () => {
+  const args = parseCommandLine(
+    process.argv.slice(2),
+    {
+      plan: { type: 'boolean', default: false },
+      apply: { type: 'boolean', default: false },
+      bootstrap: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      mapping: { type: 'string' },
+      format: { type: 'string' },
+      root: { type: 'string', default: '.' },
+      hub: { type: 'string' },
+      now: { type: 'string' },
+      'key-out': { type: 'string' },
+    },
+    USAGE,
+  );
+  const modes = (['plan', 'apply', 'bootstrap'] as const).filter((m) => args[m]);
+  if (modes.length > 1) throw new UsageError(`choose one of --plan, --apply, --bootstrap\n${USAGE}`);
+  const mode = modes[0] ?? 'plan';
+  const format = oneOf('format', args.format, REPORT_FORMATS, 'text');
+  const keyOut = mode === 'bootstrap' ? keyOutPath(args['key-out'], args.root) : undefined;
+
+  const { graph, diagnostics, errors } = await openInventory(directorySource(args.root), {
+    now: parseNow(args.now),
+    cache: await fileParseCache(args.root),
+  });
+  if (errors > 0 || !graph.manifest) {
+    process.stderr.write(printDiagnostics(diagnostics, 'text', { displayPath: displayPathFor(args.root), records: graph.size }));
+    err('sync: refused — the inventory fails validate; nothing was sent');
+    return 1;
+  }
+  const config = syncConfigFromEnv(process.env, graph.manifest.hub.slug, args.hub);
+  const commitSha = process.env['GITHUB_SHA'] || (await headCommit(args.root));
+  const common = { base: config.base, hub: config.hub, log: err, ...(commitSha ? { commitSha } : {}) };
+
+  try {
+    if (mode === 'bootstrap') {
+      if (!config.operatorKey) throw new UsageError('--bootstrap needs IHUB_OPERATOR_KEY in the environment (the Inter-Hub operator key)');
+      const result = await bootstrap({
+        base: config.base,
+        operatorKey: config.operatorKey,
+        manifest: graph.manifest,
+        ...(config.clientId && config.key ? { existing: { clientId: config.clientId, key: config.key } } : {}),
+        log: err,
+      });
+      if (result.gate.status !== 'open' || !result.hub || !result.consumer || !result.key) {
+        process.stdout.write(`${JSON.stringify(result.gate, null, 2)}\n`);
+        err(`sync: the bootstrap API gate is ${result.gate.status}: ${result.gate.reasons.join('; ')}`);
+        err(`sync: nothing was created. While the gate is closed, bootstrap is the attended path of ${BOOTSTRAP_RUNBOOK} (Inter-Hub UI or SQL, seed 002).`);
+        return 1;
+      }
+      process.stdout.write(`hub ${result.hub.slug} ${result.hub.id} (${result.hub.step})\n`);
+      process.stdout.write(`manifest ${result.manifest!.version} ${result.manifest!.id} (${result.manifest!.step})\n`);
+      process.stdout.write(`API consumer ${result.consumer.name} ${result.consumer.id} (${result.consumer.step})\n`);
+      let key = config.key!;
+      if ('secret' in result.key) {
+        key = result.key.secret;
+        await writeFileAtomic(keyOut!, `${key}\n`, 0o600);
+        process.stdout.write(`API key ${keyPrefix(key)} created; the whole key is in ${keyOut} (mode 600), nowhere else.\n`);
+        process.stdout.write(`  Store it in the secret store as OPS_HUB_KEY (OpenBao platform/operators/ops-hub/runtime, and the CI secret OPS_HUB_KEY),\n`);
+        process.stdout.write(`  set IHUB_CLIENT_ID=${result.consumer.id}, then delete ${keyOut}.\n`);
+      } else {
+        process.stdout.write('API key: the OPS_HUB_KEY in the environment works for this consumer; no new key created\n');
+      }
+      const run = await runSync(graph, { ...common, hub: result.hub.id, mode: 'apply', credentials: { clientId: result.consumer.id, clientSecret: key } });
+      process.stdout.write(renderReport(run.report, format));
+      await writeOutputs(run, args);
+      return run.outcome.complete ? 0 : 1;
+    }
+
+    const run = await runSync(graph, { ...common, mode, credentials: requireRuntimeCredentials(config) });
+    process.stdout.write(renderReport(run.report, format));
+    await writeOutputs(run, args);
+    return run.outcome.complete ? 0 : 1;
+  } catch (error) {
+    if (!(error instanceof InterHubError)) throw error;
+    err(`sync: ${error.message}`);
+    err(
+      mode === 'bootstrap'
+        ? 'sync: bootstrap stopped; what it created stays, and a re-run reuses it'
+        : 'sync: stopped while reading Inter-Hub, before any write; nothing was sent',
+    );
+    if (args.report) {
+      const failure = { runId: randomUUID(), mode, base: config.base, complete: false, error: { code: error.code, route: error.route, message: error.message } };
+      await writeFileAtomic(args.report, `${JSON.stringify(failure, null, 2)}\n`);
+    }
+    return 1;
+  }
+});

@@ -1,0 +1,49 @@
+import { UsageError } from '../cli/args.ts';
+
+/** Where to sync and as whom — from the environment only, never from a file in the repo. */
+export interface SyncConfig {
+  base: string;
+  clientId?: string;
+  key?: string;
+  operatorKey?: string;
+  /** The hub by id or by slug. */
+  hub: string;
+}
+
+/** IHUB_BASE as an origin: a path, query or credentials in it would end up in reports. */
+export function interHubBase(value: string | undefined, name = 'IHUB_BASE'): string {
+  if (!value) throw new UsageError(`${name} is not set: export ${name}=https://hub.example (for a rehearsal: the URL npm run interhub:dev prints)`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${name} is not a URL (expected e.g. https://hub.coulomb.social)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${name} must be an http(s) URL`);
+  if (url.username || url.password) throw new UsageError(`${name} must not hold credentials: put the key in OPS_HUB_KEY`);
+  return url.origin;
+}
+
+export function syncConfigFromEnv(env: NodeJS.ProcessEnv, defaultHub: string, hubOption?: string): SyncConfig {
+  const base = interHubBase(env['IHUB_BASE']);
+  const clientId = env['IHUB_CLIENT_ID'] || undefined;
+  const key = env['OPS_HUB_KEY'] || undefined;
+  const operatorKey = env['IHUB_OPERATOR_KEY'] || undefined;
+  return {
+    base,
+    hub: hubOption ?? env['IHUB_HUB'] ?? defaultHub,
+    ...(clientId ? { clientId } : {}),
+    ...(key ? { key } : {}),
+    ...(operatorKey ? { operatorKey } : {}),
+  };
+}
+
+export function requireRuntimeCredentials(config: SyncConfig): { clientId: string; clientSecret: string } {
+  const missing = [!config.clientId && 'IHUB_CLIENT_ID', !config.key && 'OPS_HUB_KEY'].filter(Boolean);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: the sync exchanges the ops-hub API consumer's key for a token (set them from your secret store; see the README)`,
+    );
+  }
+  return { clientId: config.clientId!, clientSecret: config.key! };
+}

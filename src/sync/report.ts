@@ -1,0 +1,117 @@
+import type { RequestStats } from '../interhub/client.ts';
+import type { EventOutcome, ItemStatus, SyncOutcome, WidgetOutcome } from './apply.ts';
+import type { SyncPlan } from './plan.ts';
+
+/** The non-secret record of a run: ids, counts, statuses, at most a key prefix. */
+export interface SyncReport {
+  runId: string;
+  mode: 'plan' | 'apply';
+  base: string;
+  hub: { id: string; slug: string };
+  commitSha?: string;
+  keyPrefix?: string;
+  startedAt: string;
+  finishedAt: string;
+  complete: boolean;
+  aborted?: string;
+  counts: { widgets: Record<string, number>; events: Record<string, number> };
+  foreignWidgets: number;
+  notes: string[];
+  widgets: Array<Pick<WidgetOutcome, 'name' | 'recordId' | 'action' | 'status' | 'widgetId' | 'reason' | 'differences' | 'recovered' | 'error'>>;
+  events: Array<{
+    eventType: string;
+    recordId: string;
+    widgetName: string;
+    widgetId?: string;
+    idempotencyKey: string;
+    observedAt: string;
+    action: string;
+    status: ItemStatus;
+    eventId?: string;
+    reason?: string;
+    recovered?: boolean;
+    error?: string;
+  }>;
+  requests: RequestStats;
+}
+
+export interface ReportContext {
+  runId: string;
+  mode: 'plan' | 'apply';
+  base: string;
+  commitSha?: string;
+  key?: string;
+  startedAt: string;
+  finishedAt: string;
+  requests: RequestStats;
+}
+
+/** A key's first characters identify it among others without revealing it. */
+export function keyPrefix(key: string): string {
+  return `${key.slice(0, Math.min(6, Math.floor(key.length / 4)))}…`;
+}
+
+function tally<T extends { action: string; status: string }>(items: readonly T[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const i of items) {
+    counts[`plan:${i.action}`] = (counts[`plan:${i.action}`] ?? 0) + 1;
+    counts[i.status] = (counts[i.status] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function optional<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function buildReport(plan: SyncPlan, outcome: SyncOutcome, ctx: ReportContext): SyncReport {
+  return optional({
+    runId: ctx.runId,
+    mode: ctx.mode,
+    base: ctx.base,
+    hub: plan.hub,
+    commitSha: ctx.commitSha,
+    keyPrefix: ctx.key ? keyPrefix(ctx.key) : undefined,
+    startedAt: ctx.startedAt,
+    finishedAt: ctx.finishedAt,
+    complete: outcome.complete,
+    aborted: outcome.aborted,
+    counts: { widgets: tally(outcome.widgets), events: tally(outcome.events) },
+    foreignWidgets: plan.foreignWidgets,
+    notes: plan.notes,
+    widgets: outcome.widgets.map((w) =>
+      optional({ name: w.name, recordId: w.recordId, action: w.action, status: w.status, widgetId: w.widgetId, reason: w.reason, differences: w.differences, recovered: w.recovered, error: w.error }),
+    ),
+    events: outcome.events.map((e: EventOutcome) =>
+      optional({
+        eventType: e.event.eventType,
+        recordId: e.event.recordId,
+        widgetName: e.event.widgetName,
+        widgetId: e.widgetId,
+        idempotencyKey: e.event.idempotencyKey,
+        observedAt: e.event.observedAt,
+        action: e.action,
+        status: e.status,
+        eventId: e.eventId,
+        reason: e.reason,
+        recovered: e.recovered,
+        error: e.error,
+      }),
+    ),
+    requests: ctx.requests,
+  });
+}
+
+/**
+ * OPS_HUB_WIDGET_MAPPING for activity-core: one flat JSON object from both the
+ * record id and the context key (the widget name) to the widget id.
+ */
+export function widgetMapping(outcome: SyncOutcome): Record<string, string> {
+  const entries: Array<[string, string]> = [];
+  for (const w of outcome.widgets) {
+    if (!w.widgetId || w.action === 'orphan') continue;
+    if (w.recordId) entries.push([w.recordId, w.widgetId]);
+    entries.push([w.name, w.widgetId]);
+  }
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

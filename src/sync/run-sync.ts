@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { InventoryGraph } from '../graph/graph.ts';
+import { InterHubClient, type ClientOptions, type Credentials } from '../interhub/client.ts';
+import { applyPlan, plannedOutcome, type SyncOutcome } from './apply.ts';
+import { desiredEvents } from './desired-events.ts';
+import { desiredWidgets } from './desired-widgets.ts';
+import { planSync, type SyncPlan } from './plan.ts';
+import { readRemoteState } from './remote-state.ts';
+import { buildReport, widgetMapping, type SyncReport } from './report.ts';
+
+export interface SyncRunOptions {
+  mode: 'plan' | 'apply';
+  base: string;
+  hub: string;
+  credentials: Credentials;
+  commitSha?: string;
+  /** Retry and recovery lines, already scrubbed of secrets. */
+  log?: (line: string) => void;
+  client?: Partial<ClientOptions>;
+}
+
+export interface SyncRun {
+  plan: SyncPlan;
+  outcome: SyncOutcome;
+  report: SyncReport;
+  mapping: Record<string, string>;
+}
+
+/** Inventory graph → desired state → Inter-Hub's state → plan → (apply) → report. */
+export async function runSync(graph: InventoryGraph, options: SyncRunOptions): Promise<SyncRun> {
+  const startedAt = new Date().toISOString();
+  const client = new InterHubClient({
+    ...options.client,
+    base: options.base,
+    credentials: options.credentials,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  try {
+    const remote = await readRemoteState(client, options.hub);
+    const plan = planSync(desiredWidgets(graph), desiredEvents(graph), remote, new Date(graph.now).toISOString());
+    const outcome = options.mode === 'apply' ? await applyPlan(client, plan, { ...(options.commitSha ? { commitSha: options.commitSha } : {}) }) : plannedOutcome(plan);
+    const report = buildReport(plan, outcome, {
+      runId: randomUUID(),
+      mode: options.mode,
+      base: client.base,
+      ...(options.commitSha ? { commitSha: options.commitSha } : {}),
+      key: options.credentials.clientSecret,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      requests: structuredClone(client.stats),
+    });
+    return { plan, outcome, report, mapping: widgetMapping(outcome) };
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { InventoryGraph } from '../../src/graph/graph.ts';
+import { InterHubDevServer, type DevServerOptions, type SeededHub } from '../../src/interhub/dev-server.ts';
+import { eventIdempotencyKey } from '../../src/interhub/wire.ts';
+import { manifestSchema, MANIFEST_FILE, type Manifest } from '../../src/model/vocabulary.ts';
+import { runSync, type SyncRun } from '../../src/sync/run-sync.ts';
+
+export interface TestHub {
+  server: InterHubDevServer;
+  seeded: SeededHub;
+  key: string;
+  manifest: Manifest;
+}
+
+export async function readManifest(root: string): Promise<Manifest> {
+  return manifestSchema.parse(JSON.parse(await readFile(path.join(root, MANIFEST_FILE), 'utf8')));
+}
+
+/** The project's Inter-Hub dev server on 127.0.0.1 with the ops-hub hub as bootstrap leaves it. */
+export async function startHub(root: string, options: DevServerOptions = {}, edit: (m: Manifest) => Manifest = (m) => m): Promise<TestHub> {
+  const manifest = edit(await readManifest(root));
+  const server = await InterHubDevServer.start(options);
+  const key = `ihk_test_${randomBytes(16).toString('hex')}`;
+  const { hub, ...rest } = manifest;
+  const seeded = server.seedHub({ hub, manifest: rest, key });
+  return { server, seeded, key, manifest };
+}
+
+/** Fast retries: the faults are real, the waiting is not what is under test. */
+export const QUICK_RETRIES = { baseDelayMs: 2, maxDelayMs: 20, attempts: 8, rateLimitWaits: 50 };
+
+export function sync(graph: InventoryGraph, hub: TestHub, mode: 'plan' | 'apply', log?: (line: string) => void): Promise<SyncRun> {
+  return runSync(graph, {
+    mode,
+    base: hub.server.url,
+    hub: hub.manifest.hub.slug,
+    credentials: { clientId: hub.seeded.consumerId, clientSecret: hub.key },
+    commitSha: '0123456789abcdef0123456789abcdef01234567',
+    client: { retry: QUICK_RETRIES },
+    ...(log ? { log } : {}),
+  });
+}
+
+/** What the server holds for the hub: widget names with their count, event keys with theirs. */
+export function holdings(hub: TestHub): { widgets: Map<string, number>; events: Map<string, number> } {
+  const state = hub.server.snapshot();
+  const widgets = new Map<string, number>();
+  const ids = new Set<string>();
+  for (const w of state.widgets.filter((w) => w.hubId === hub.seeded.hubId && w.name.startsWith('ops-'))) {
+    widgets.set(w.name, (widgets.get(w.name) ?? 0) + 1);
+    ids.add(w.id);
+  }
+  const events = new Map<string, number>();
+  for (const e of state.events.filter((e) => ids.has(e.widgetId))) {
+    const key = eventIdempotencyKey(e) ?? `no-key:${e.id}`;
+    events.set(key, (events.get(key) ?? 0) + 1);
+  }
+  return { widgets, events };
+}
