@@ -3,12 +3,14 @@ import path from 'node:path';
 import { parseCommandLine, runCommand, UsageError } from '../src/cli/args.ts';
 import { REPO_ROOT, type BenchRow } from './bench/harness.ts';
 import { benchSite } from './bench/site.ts';
+import { benchSync } from './bench/sync.ts';
 import { benchValidate } from './bench/validate.ts';
 
 /** Each section measures one command the way users run it; targets come from the issues. */
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   validate: benchValidate,
   site: benchSite,
+  sync: benchSync,
 };
 
 const USAGE = `usage: npm run bench -- [--only ${Object.keys(SECTIONS).join(',')}]`;

@@ -16,6 +16,7 @@ import {
   validationErrorSchema,
   WireShapeError,
   type ListFilters,
+  type Page,
   type RouteName,
 } from './wire.ts';
 
@@ -172,10 +173,10 @@ export class InterHubClient {
   }
 
   /**
-   * Every item of a paginated list, walked page by page until a short page,
-   * de-duplicated by id. Lists only grow (nothing is deleted), so items can
-   * shift to later pages while walking but never to earlier ones: reading in
-   * order and de-duplicating sees every item that existed when the walk began.
+   * Every item of a paginated list, de-duplicated by id. Lists only grow
+   * (nothing is deleted), so items can shift to later pages while walking but
+   * never to earlier ones: reading in order and de-duplicating sees every item
+   * that existed when the walk began.
    */
   async listAll<T extends { id: string }>(name: RouteName, item: z.ZodType<T>, auth: Auth, filters: ListFilters = {}): Promise<T[]> {
     return this.walk(name, item, auth, filters, (e) => e.id);
@@ -186,16 +187,35 @@ export class InterHubClient {
     return this.walk(name, item, auth, {}, (e) => e.name);
   }
 
+  /**
+   * Page 1 tells the total; the other pages are then read at once. If the
+   * total moved meanwhile (items created during the walk), concurrent reads
+   * could have missed a shifted item, so the list is walked again in order.
+   */
   private async walk<T>(name: RouteName, item: z.ZodType<T>, auth: Auth, filters: ListFilters, keyOf: (t: T) => string): Promise<T[]> {
     const seen = new Map<string, T>();
-    const schema = pageSchema(item);
-    for (let page = 1; ; page++) {
-      const { data, meta } = (await this.get(listPath(name, page, filters), schema, auth)) as { data: T[]; meta: { pageSize: number; total: number } };
-      this.stats.lists[`GET ${routePath(name)}`] = (this.stats.lists[`GET ${routePath(name)}`] ?? 0) + 1;
+    const add = (data: readonly T[]) => {
       for (const entry of data) if (!seen.has(keyOf(entry))) seen.set(keyOf(entry), entry);
-      const pageSize = Math.min(meta.pageSize, PAGE_SIZE);
+    };
+    const first = await this.page(name, item, auth, filters, 1);
+    add(first.data);
+    const pageSize = Math.min(first.meta.pageSize, PAGE_SIZE);
+    const pages = first.data.length < pageSize ? 1 : Math.ceil(first.meta.total / pageSize);
+    const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => this.page(name, item, auth, filters, i + 2)));
+    for (const p of rest) add(p.data);
+    if (rest.every((p) => p.meta.total === first.meta.total)) return [...seen.values()];
+    for (let page = 1; ; page++) {
+      const { data, meta } = await this.page(name, item, auth, filters, page);
+      add(data);
       if (data.length < pageSize || page * pageSize >= meta.total) return [...seen.values()];
     }
+  }
+
+  private async page<T>(name: RouteName, item: z.ZodType<T>, auth: Auth, filters: ListFilters, page: number): Promise<Page<T>> {
+    const result = (await this.get(listPath(name, page, filters), pageSchema(item), auth)) as Page<T>;
+    const route = `GET ${routePath(name)}`;
+    this.stats.lists[route] = (this.stats.lists[route] ?? 0) + 1;
+    return result;
   }
 
   private async send<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, auth: Auth, body: unknown, lost: LostAnswer<T>): Promise<Sent<T>> {
