@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DevServerFaults } from '../src/interhub/dev-server.ts';
+import { InterHubDevServer, type DevServerFaults } from '../src/interhub/dev-server.ts';
 import { PAGE_SIZE } from '../src/interhub/wire.ts';
 import { desiredEvents } from '../src/sync/desired-events.ts';
 import { runSync } from '../src/sync/run-sync.ts';
@@ -198,6 +198,21 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
     const gateEvents = run.outcome.events.filter((e) => e.event.eventType === 'ops-migration-gate-passed');
     expect(gateEvents.map((e) => e.status)).toEqual(['present']);
     expect(run.outcome.events.filter((e) => e.status === 'posted').map((e) => e.event.eventType)).toEqual(['ops-endpoint-verified', 'ops-endpoint-verified']);
+  });
+
+  it('keeps the dev server state in --data across restarts', async () => {
+    const dir = await fixture();
+    const dataFile = path.join(dir, '.scratch', 'interhub.json');
+    const { graph } = await open(dir);
+    const before = await startHub(dir, { dataFile });
+    const first = await sync(graph, before, 'apply');
+    await before.server.close();
+    const after = await InterHubDevServer.start({ dataFile });
+    hubs.push({ ...before, server: after });
+    const again = await sync(graph, { ...before, server: after }, 'apply');
+    expect(again.report.requests.writes).toBe(0);
+    expect(again.plan.widgets.every((w) => w.action === 'unchanged')).toBe(true);
+    expect(again.mapping).toEqual(first.mapping);
   });
 
   it('derives idempotency keys that do not change with the moment of the run', async () => {
