@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandLine, runCommand, UsageError } from '../src/cli/args.ts';
 import { REPO_ROOT, type BenchRow } from './bench/harness.ts';
+import { benchProbe } from './bench/probe.ts';
 import { benchSite } from './bench/site.ts';
 import { benchSync } from './bench/sync.ts';
 import { benchValidate } from './bench/validate.ts';
@@ -11,6 +12,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   validate: benchValidate,
   site: benchSite,
   sync: benchSync,
+  probe: benchProbe,
 };
 
 const USAGE = `usage: npm run bench -- [--only ${Object.keys(SECTIONS).join(',')}]`;

@@ -12,6 +12,8 @@ export interface GateVerdict {
   base: string;
   checkedAt: string;
   hubsStatus?: number;
+  /** The OpenAPI half of the gate on its own: read and complete, read with paths missing, or not read. */
+  openapi: 'lists-bootstrap-paths' | 'missing-paths' | 'unreadable';
   missingPaths: string[];
   reasons: string[];
 }
@@ -47,6 +49,7 @@ export async function probeBootstrapGate(base: string, options: { timeoutMs?: nu
     }
 
     const missingPaths: string[] = [];
+    let openapiState: GateVerdict['openapi'] = 'unreadable';
     const openapiRoute = `GET ${routePath('openapi')}`;
     if (!openapi.ok) {
       unreachable = true;
@@ -62,6 +65,7 @@ export async function probeBootstrapGate(base: string, options: { timeoutMs?: nu
       } else {
         const listed = new Set(openApiPaths(doc.data));
         missingPaths.push(...BOOTSTRAP_PATHS.filter((p) => !listed.has(p)));
+        openapiState = missingPaths.length > 0 ? 'missing-paths' : 'lists-bootstrap-paths';
         if (missingPaths.length > 0) {
           closed = true;
           reasons.push(`the OpenAPI does not list ${missingPaths.join(', ')}`);
@@ -76,6 +80,7 @@ export async function probeBootstrapGate(base: string, options: { timeoutMs?: nu
       base: origin,
       checkedAt,
       ...(hubs.ok ? { hubsStatus: hubs.status } : {}),
+      openapi: openapiState,
       missingPaths,
       reasons,
     };

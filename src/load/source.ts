@@ -42,3 +42,12 @@ export function directorySource(root: string): InventorySource {
     },
   };
 }
+
+/** A source with some files' text replaced: how an edit is validated through the loader before it is written. */
+export function overlaySource(base: InventorySource, texts: ReadonlyMap<string, string>): InventorySource {
+  return {
+    label: base.label,
+    list: (dir) => base.list(dir),
+    read: async (file) => texts.get(file) ?? base.read(file),
+  };
+}

@@ -34,3 +34,8 @@ export function formatAge(ms: number): string {
   if (abs >= 3_600_000) return `${Math.floor(abs / 3_600_000)} h`;
   return `${Math.floor(abs / 60_000)} min`;
 }
+
+/** An ISO date-time to the second (`2026-07-01T06:00:00Z`), the form probes write. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

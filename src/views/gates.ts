@@ -1,3 +1,4 @@
+import { STALE_SOON_MS } from '../check/gates.ts';
 import type { EvidenceView, GateStatus } from '../graph/gate-status.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
 import { openRisksOn, type WaveReadiness } from '../graph/waves.ts';
@@ -21,6 +22,19 @@ export function evidenceFreshness(view: EvidenceView, now: number): EvidenceFres
         ? `expired ${formatAge(now - view.expiresAtMs)} ago`
         : `expires in ${formatAge(view.expiresAtMs - now)}`;
   return { observedAt: view.evidence.observedAt, age: formatAge(view.ageMs), freshness, expired };
+}
+
+/** When a passed gate turns stale: "goes stale on 2026-07-08 (in 7 d)"; undefined when it is not passed or nothing it counts expires. */
+export function staleOn(status: GateStatus, now: number): string | undefined {
+  if (status.effective !== 'passed' || status.staleAtMs === undefined) return undefined;
+  return `goes stale on ${new Date(status.staleAtMs).toISOString().slice(0, 10)} (in ${formatAge(status.staleAtMs - now)})`;
+}
+
+/** Passed gates whose evidence expires within 7 days, soonest first (the home page list; validate's gate-going-stale notice). */
+export function gatesGoingStale(graph: InventoryGraph): GateStatus[] {
+  return [...graph.gateStatuses().values()]
+    .filter((s) => s.effective === 'passed' && s.staleAtMs !== undefined && s.staleAtMs - graph.now <= STALE_SOON_MS)
+    .sort((a, b) => a.staleAtMs! - b.staleAtMs!);
 }
 
 export interface GateRow {
