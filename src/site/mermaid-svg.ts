@@ -1,57 +1,134 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from '../browser/chromium.ts';
 
 const require = createRequire(import.meta.url);
+const MERMAID_JS = require.resolve('mermaid/dist/mermaid.min.js');
+
+const MERMAID_CONFIG = {
+  startOnLoad: false,
+  securityLevel: 'strict',
+  theme: 'neutral',
+  fontFamily: 'system-ui, sans-serif',
+  flowchart: { htmlLabels: false, useMaxWidth: true },
+  maxEdges: 2000,
+  maxTextSize: 200_000,
+};
+
+/** Laying out a diagram costs Chromium CPU: one page per core, at most four. */
+const PAGES = Math.max(1, Math.min(4, availableParallelism()));
+
+export interface RenderOptions {
+  /** Keeps each SVG by a hash of its source (and of mermaid and its settings): unchanged diagrams are not laid out again. */
+  cacheDir?: string;
+}
 
 /**
  * Renders mermaid sources to SVG at build time with the real mermaid in
- * headless Chromium, all in one page, so the site shows diagrams without
- * JavaScript. Throws with the diagram's name when a source does not parse.
+ * headless Chromium, so the site shows diagrams without JavaScript. Throws
+ * with the diagram's name when a source does not parse.
  */
-export async function renderMermaid(sources: ReadonlyMap<string, string>): Promise<Map<string, string>> {
-  if (sources.size === 0) return new Map();
+export async function renderMermaid(sources: ReadonlyMap<string, string>, options: RenderOptions = {}): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  const keyOf = cacheKeyer();
+  const todo: Array<[string, string]> = [];
+  for (const [name, source] of sources) {
+    const cached = options.cacheDir ? await readCached(options.cacheDir, keyOf(name, source)) : undefined;
+    if (cached !== undefined) result.set(name, cached);
+    else todo.push([name, source]);
+  }
+  if (todo.length === 0) {
+    if (options.cacheDir) await prune(options.cacheDir, [...sources].map(([name, source]) => keyOf(name, source)));
+    return result;
+  }
+
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage();
-    await page.setContent('<!doctype html><html><body></body></html>');
-    await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
-    const rendered = await page.evaluate(async (entries: Array<[string, string]>) => {
-      const mermaid = (globalThis as unknown as { mermaid: MermaidApi }).mermaid;
-      mermaid.initialize({
-        startOnLoad: false,
-        securityLevel: 'strict',
-        theme: 'neutral',
-        fontFamily: 'system-ui, sans-serif',
-        flowchart: { htmlLabels: false, useMaxWidth: true },
-        maxEdges: 2000,
-        maxTextSize: 200_000,
-      });
-      const out: Array<[string, string] | [string, null, string]> = [];
-      let n = 0;
-      for (const [name, source] of entries) {
-        try {
-          const { svg } = await mermaid.render(`diagram${n++}`, source);
-          out.push([name, svg]);
-        } catch (err) {
-          out.push([name, null, String((err as Error).message ?? err)]);
-        }
-      }
-      return out;
-    }, [...sources]);
-    const result = new Map<string, string>();
+    const chunks = Array.from({ length: Math.min(PAGES, todo.length) }, (_, i) => todo.filter((_, j) => j % PAGES === i));
+    const rendered = (await Promise.all(chunks.map((chunk) => renderOnPage(browser, chunk)))).flat();
     for (const [name, svg, error] of rendered) {
       if (svg === null) throw new Error(`diagram "${name}" does not render: ${error}`);
-      result.set(name, withoutRemoteImports(svg));
+      const clean = withoutRemoteImports(svg);
+      result.set(name, clean);
+      if (options.cacheDir) await writeCached(options.cacheDir, keyOf(name, sources.get(name)!), clean);
     }
+    if (options.cacheDir) await prune(options.cacheDir, [...sources].map(([name, source]) => keyOf(name, source)));
     return result;
   } finally {
     await browser.close();
   }
 }
 
+type Rendered = [string, string] | [string, null, string];
+
+async function renderOnPage(browser: Browser, entries: Array<[string, string]>): Promise<Rendered[]> {
+  const page = await browser.newPage();
+  await page.setContent('<!doctype html><html><body></body></html>');
+  await page.addScriptTag({ path: MERMAID_JS });
+  return page.evaluate(
+    async ([list, config]) => {
+      const mermaid = (globalThis as unknown as { mermaid: MermaidApi }).mermaid;
+      mermaid.initialize(config);
+      const out: Rendered[] = [];
+      for (const [name, source] of list) {
+        try {
+          // The id scopes the diagram's CSS: unique per diagram, and the same on every build (cacheable).
+          const { svg } = await mermaid.render(`diagram-${name.replace(/[^a-zA-Z0-9_-]/g, '_')}`, source);
+          out.push([name, svg]);
+        } catch (err) {
+          out.push([name, null, String((err as Error).message ?? err)]);
+        }
+      }
+      return out;
+    },
+    [entries, MERMAID_CONFIG] as const,
+  );
+}
+
 interface MermaidApi {
   initialize(config: Record<string, unknown>): void;
   render(id: string, source: string): Promise<{ svg: string }>;
+}
+
+function cacheKeyer(): (name: string, source: string) => string {
+  const mermaidVersion = (JSON.parse(readFileSync(require.resolve('mermaid/package.json'), 'utf8')) as { version: string }).version;
+  const salt = `${mermaidVersion}\0${JSON.stringify(MERMAID_CONFIG)}\0${withoutRemoteImports.toString()}\0`;
+  return (name, source) => createHash('sha256').update(salt).update(name).update('\0').update(source).digest('hex').slice(0, 40);
+}
+
+async function readCached(dir: string, key: string): Promise<string | undefined> {
+  try {
+    return await readFile(path.join(dir, `${key}.svg`), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A cache that cannot be written (read-only checkout) only costs speed. */
+async function writeCached(dir: string, key: string, svg: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
+    await writeFile(tmp, svg);
+    await rename(tmp, path.join(dir, `${key}.svg`));
+  } catch {
+    return;
+  }
+}
+
+/** Drops diagrams no longer on the site, so the cache tracks the current inventory. */
+async function prune(dir: string, keep: readonly string[]): Promise<void> {
+  const wanted = new Set(keep.map((k) => `${k}.svg`));
+  try {
+    await Promise.all((await readdir(dir)).filter((f) => !wanted.has(f)).map((f) => rm(path.join(dir, f), { force: true })));
+  } catch {
+    return;
+  }
 }
 
 /** Pages make no request to another host: drop any font or stylesheet import. */

@@ -54,7 +54,7 @@ async function build(): Promise<SiteData> {
     })),
   ];
   const sources = new Map(views.map((v) => [v.name, topologyMermaid(v.topology, graph, { href })]));
-  const [svgs, history] = await Promise.all([renderMermaid(sources), readFileHistory(config.root)]);
+  const [svgs, history] = await Promise.all([renderMermaid(sources, { cacheDir: path.join(config.root, '.cache', 'diagrams') }), readFileHistory(config.root)]);
   const diagrams = new Map(
     views.map((v) => [v.name, { ...v, mermaid: sources.get(v.name)!, svg: svgs.get(v.name)! }]),
   );
