@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseCommandLine, runCommand, UsageError } from '../src/cli/args.ts';
 import { REPO_ROOT, type BenchRow } from './bench/harness.ts';
 import { benchProbe } from './bench/probe.ts';
+import { benchDiff } from './bench/diff.ts';
 import { benchSite } from './bench/site.ts';
 import { benchSync } from './bench/sync.ts';
 import { benchValidate } from './bench/validate.ts';
@@ -11,6 +12,7 @@ import { benchValidate } from './bench/validate.ts';
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   validate: benchValidate,
   site: benchSite,
+  diff: benchDiff,
   sync: benchSync,
   probe: benchProbe,
 };

@@ -28,7 +28,8 @@ export async function fileParseCache(root: string): Promise<ParseCache> {
   return {
     get(input) {
       const key = keyOf(input);
-      const hit = stored[key];
+      // Results set earlier in this process count too (diff opens two inventories with one cache).
+      const hit = stored[key] ?? used[key];
       if (hit) used[key] = hit;
       return hit;
     },

@@ -1,0 +1,156 @@
+import { countBySeverity, type Diagnostic } from '../check/diagnostic.ts';
+import type { EffectiveStatus } from '../graph/gate-status.ts';
+import type { WaveVerdict } from '../graph/waves.ts';
+import { summaryLine } from '../report/print-diagnostics.ts';
+import { fieldText } from '../views/fields.ts';
+import { gateStatusView, verdictView } from '../views/status.ts';
+import type { ChangeSet, FieldChange, RecordChange } from './change-set.ts';
+
+/** A diff as reviewers read it (Markdown, for a PR comment) and as machines do (JSON): the same facts. */
+export interface DiffReport {
+  base: string;
+  head: string;
+  changes: ChangeSet;
+  /** Mermaid of the changed neighbourhood, when any changed record is in the topology. */
+  diagram?: string;
+  headRecords: number;
+  displayPath: (file: string) => string;
+}
+
+export const DIFF_FORMATS = ['md', 'json'] as const;
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
+
+/** Caps that keep a comment on a 10,000-record change readable (and under the forges' size limits). */
+const MAX_RECORDS = 50;
+const MAX_FIELDS = 25;
+const MAX_DIAGNOSTICS = 50;
+const MAX_CELL = 120;
+
+export function summaryOf(c: ChangeSet): string {
+  const s = c.summary;
+  const records = [
+    `${s.added} added`,
+    `${s.removed} removed`,
+    `${s.changed} changed`,
+    ...(s.renamed ? [`${s.renamed} renamed`] : []),
+    ...(s.moved ? [`${s.moved} moved`] : []),
+  ].join(', ');
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return `${records} · ${plural(s.gateTransitions, 'gate changed status', 'gates changed status')} · ${plural(s.newErrors, 'new validation error', 'new validation errors')}`;
+}
+
+function cell(value: unknown): string {
+  const text = value === undefined ? '—' : fieldText(value);
+  const short = text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
+  return short.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' ');
+}
+
+function gateCell(status: EffectiveStatus | undefined): string {
+  if (!status) return '—';
+  const v = gateStatusView(status);
+  return `${v.icon} ${v.label}`;
+}
+
+function verdictText(verdict: string | undefined): string {
+  return verdict ? verdictView(verdict as WaveVerdict).label : '—';
+}
+
+function recordHeadline(r: RecordChange): string {
+  const what =
+    r.status === 'renamed'
+      ? `renamed from \`${r.before!.id}\``
+      : r.status === 'moved'
+        ? `moved from ${r.before!.kind} to ${r.kind}`
+        : r.status;
+  const counts = [
+    r.fields.length ? `${r.fields.length} field${r.fields.length === 1 ? '' : 's'}` : '',
+    r.relations.gained.length + r.relations.lost.length ? `${r.relations.gained.length + r.relations.lost.length} relation${r.relations.gained.length + r.relations.lost.length === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  return `\`${r.id}\` (${r.kind}) — ${what}${counts.length ? `: ${counts.join(', ')}` : ''}`;
+}
+
+function fieldRows(fields: readonly FieldChange[]): string[] {
+  const rows = fields.slice(0, MAX_FIELDS).map((f) => `| \`${cell(f.path)}\` | ${cell(f.before)} | ${cell(f.after)} |`);
+  if (fields.length > MAX_FIELDS) rows.push(`| … ${fields.length - MAX_FIELDS} more fields | | |`);
+  return ['| field | before | after |', '| --- | --- | --- |', ...rows];
+}
+
+function recordSection(r: RecordChange, display: (f: string) => string): string[] {
+  const out = ['<details>', `<summary>${recordHeadline(r)}</summary>`, '', `${cell(r.title)} · \`${display(r.file)}\``, ''];
+  if (r.fields.length > 0) out.push(...fieldRows(r.fields), '');
+  const rel = (list: RecordChange['relations']['gained']) => list.map((x) => `${x.field} → \`${x.to}\``).join(', ');
+  if (r.relations.gained.length > 0) out.push(`Relations gained: ${rel(r.relations.gained)}`, '');
+  if (r.relations.lost.length > 0) out.push(`Relations lost: ${rel(r.relations.lost)}`, '');
+  out.push('</details>');
+  return out;
+}
+
+function diagnosticLines(list: readonly Diagnostic[], display: (f: string) => string): string[] {
+  return list.slice(0, MAX_DIAGNOSTICS).flatMap((d) => [`${display(d.file)}:${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`, ...(d.hint ? [`  hint: ${d.hint}`] : [])]);
+}
+
+export function renderMarkdown(report: DiffReport): string {
+  const { changes: c, displayPath } = report;
+  const out = [`## Inventory diff: \`${report.base}\` → ${report.head === 'working tree' ? 'working tree' : `\`${report.head}\``}`, '', `**${summaryOf(c)}**`];
+
+  if (c.gates.length > 0) {
+    out.push('', '### Gate transitions', '', '| gate | before | after |', '| --- | --- | --- |');
+    for (const g of c.gates) out.push(`| \`${g.id}\` ${cell(g.title)} | ${gateCell(g.before)} | ${gateCell(g.after)} |`);
+  }
+
+  if (c.waves.length > 0) {
+    out.push('', '### Readiness per migration wave', '');
+    for (const w of c.waves) {
+      const readiness = w.before === w.after ? `${w.after} (unchanged)` : `${w.before ?? '—'} → ${w.after ?? '—'}`;
+      const verdict = w.verdictBefore === w.verdictAfter ? verdictText(w.verdictAfter) : `${verdictText(w.verdictBefore)} → ${verdictText(w.verdictAfter)}`;
+      out.push(`- **${cell(w.title)}** (\`${w.id}\`): ${readiness}; verdict ${verdict}`);
+    }
+  }
+
+  if (c.records.length > 0) {
+    out.push('', `### Changed records (${c.records.length})`, '');
+    for (const r of c.records.slice(0, MAX_RECORDS)) out.push(...recordSection(r, displayPath));
+    if (c.records.length > MAX_RECORDS) out.push('', `… and ${c.records.length - MAX_RECORDS} more records (\`npm run diff -- --format json\` lists them all).`);
+  }
+
+  if (report.diagram) {
+    out.push('', '### Topology of the changed neighbourhood', '', '<details open>', '<summary>added, changed and removed records with what touches them</summary>', '', '```mermaid', report.diagram.trimEnd(), '```', '', '</details>');
+  }
+
+  const counts = countBySeverity(c.headDiagnostics);
+  out.push('', '### Validation of the head', '');
+  if (c.headDiagnostics.length === 0) out.push(summaryLine([], report.headRecords));
+  else {
+    out.push(`${summaryLine(c.headDiagnostics, report.headRecords)}${c.newErrors.length ? ` (${c.newErrors.length} new)` : ''}`, '');
+    out.push(`<details${counts.error > 0 ? ' open' : ''}>`, `<summary>${c.headDiagnostics.length} diagnostic(s)</summary>`, '', '```text', ...diagnosticLines(c.headDiagnostics, displayPath));
+    if (c.headDiagnostics.length > MAX_DIAGNOSTICS) out.push(`… and ${c.headDiagnostics.length - MAX_DIAGNOSTICS} more (npm run validate lists them all)`);
+    out.push('```', '', '</details>');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderJson(report: DiffReport): string {
+  const { changes: c, displayPath } = report;
+  const withPath = (d: Diagnostic) => ({ ...d, file: displayPath(d.file) });
+  const json = {
+    base: report.base,
+    head: report.head,
+    summary: { ...c.summary, text: summaryOf(c) },
+    gates: c.gates,
+    waves: c.waves,
+    records: c.records.map((r) => ({ ...r, file: displayPath(r.file), ...(r.before ? { before: { ...r.before, file: displayPath(r.before.file) } } : {}) })),
+    diagram: report.diagram ?? null,
+    validation: {
+      ok: countBySeverity(c.headDiagnostics).error === 0,
+      records: report.headRecords,
+      counts: countBySeverity(c.headDiagnostics),
+      diagnostics: c.headDiagnostics.map(withPath),
+      newErrors: c.newErrors.map(withPath),
+    },
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+export function renderDiff(report: DiffReport, format: DiffFormat): string {
+  return format === 'json' ? renderJson(report) : renderMarkdown(report);
+}
