@@ -27,10 +27,12 @@ await runCommand(async () => {
     }
   };
   const [baseSource, headSource] = await Promise.all([source(args.base), args.head ? source(args.head) : directorySource(args.root)]);
-  // One content-hash cache for both sides: the files a change leaves alone are parsed once.
+  // One content-hash cache for both sides: the files a change leaves alone are parsed once, and it is written once.
   const cache = await fileParseCache(args.root);
-  const base = await openInventory(baseSource, { now, cache });
-  const head = await openInventory(headSource, { now, cache });
+  const shared = { ...cache, save: async () => {} };
+  const base = await openInventory(baseSource, { now, cache: shared });
+  const head = await openInventory(headSource, { now, cache: shared });
+  await cache.save();
   const changes = compareInventories(base, head);
   const diagram = neighbourhoodMermaid(changes, base.graph, head.graph);
   process.stdout.write(
