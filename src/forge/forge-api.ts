@@ -5,7 +5,8 @@ import { z } from 'zod';
  * The issue-comment routes of the two forges that run our workflows. GitHub
  * and Gitea share the paths (`/repos/{owner}/{repo}/issues/{n}/comments`,
  * `/repos/{owner}/{repo}/issues/comments/{id}`) and the comment shape; they
- * differ in the auth scheme and the page-size parameter, kept here.
+ * differ in the auth scheme and in paging (GitHub pages the list; Gitea
+ * answers every comment at once and takes no page parameters), kept here.
  */
 
 export const FORGES = ['github', 'gitea'] as const;
@@ -23,7 +24,7 @@ export interface ForgeTarget {
 const commentSchema = z.object({ id: z.number().int(), body: z.string().nullable().default(''), html_url: z.string().default('') });
 export type Comment = z.infer<typeof commentSchema>;
 
-const PAGE = { github: { param: 'per_page', size: 100 }, gitea: { param: 'limit', size: 50 } } as const;
+const GITHUB_PAGE_SIZE = 100;
 /** Bounds the walk of a PR's comments; a PR with more is not one a person reviews. */
 const MAX_PAGES = 50;
 const TIMEOUT_MS = 30_000;
@@ -83,16 +84,21 @@ function parseComment(value: unknown, what: string): Comment {
 
 /** Every comment on a pull request, oldest first. */
 export async function listComments(target: ForgeTarget, pr: number): Promise<Comment[]> {
-  const { param, size } = PAGE[target.forge];
+  const route = `/repos/${target.repo}/issues/${pr}/comments`;
+  if (target.forge === 'gitea') return commentList(await call(target, 'GET', route), `GET ${route}`);
   const comments: Comment[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const route = `/repos/${target.repo}/issues/${pr}/comments?${param}=${size}&page=${page}`;
-    const items = await call(target, 'GET', route);
-    if (!Array.isArray(items)) throw new ForgeError(`GET ${route}: expected a list of comments`);
-    comments.push(...items.map((item) => parseComment(item, `GET ${route}`)));
-    if (items.length < size) return comments;
+    const paged = `${route}?per_page=${GITHUB_PAGE_SIZE}&page=${page}`;
+    const items = commentList(await call(target, 'GET', paged), `GET ${paged}`);
+    comments.push(...items);
+    if (items.length < GITHUB_PAGE_SIZE) return comments;
   }
-  throw new ForgeError(`pull request ${pr} has more than ${MAX_PAGES * size} comments; not walking further`);
+  throw new ForgeError(`pull request ${pr} has more than ${MAX_PAGES * GITHUB_PAGE_SIZE} comments; not walking further`);
+}
+
+function commentList(value: unknown, what: string): Comment[] {
+  if (!Array.isArray(value)) throw new ForgeError(`${what}: expected a list of comments`);
+  return value.map((item) => parseComment(item, what));
 }
 
 export async function createComment(target: ForgeTarget, pr: number, body: string): Promise<Comment> {

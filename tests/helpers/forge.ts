@@ -3,9 +3,10 @@ import { startServer, type LocalServer } from './local-server.ts';
 
 /**
  * A stand-in for the issue-comment API of GitHub or Gitea on 127.0.0.1:
- * comments per issue, paging by each forge's own parameter (a client using
- * the wrong one gets the default page size and misses later pages), each
- * forge's auth scheme, and a log of the requests made.
+ * comments per issue; GitHub pages the list by `per_page` (a client asking
+ * otherwise gets 30 and must walk on), Gitea answers every comment at once and
+ * ignores page parameters, as the real ones do; each forge's auth scheme; a
+ * log of the requests made.
  */
 
 export type Flavour = 'github' | 'gitea';
@@ -28,8 +29,8 @@ export interface StandInForge extends LocalServer {
 }
 
 const FLAVOURS = {
-  github: { prefix: '', param: 'per_page', defaultSize: 30, maxSize: 100, scheme: 'Bearer' },
-  gitea: { prefix: '/api/v1', param: 'limit', defaultSize: 20, maxSize: 50, scheme: 'token' },
+  github: { prefix: '', paged: true, scheme: 'Bearer' },
+  gitea: { prefix: '/api/v1', paged: false, scheme: 'token' },
 } as const;
 
 function send(res: ServerResponse, status: number, value: unknown): void {
@@ -68,8 +69,8 @@ export async function startForge(flavour: Flavour, options: { repo: string; toke
     if (onIssue && onIssue[1] === repoPath) {
       const pr = Number(onIssue[2]);
       if (req.method === 'GET') {
-        const asked = Number(url.searchParams.get(spec.param) ?? spec.defaultSize);
-        const size = Math.min(asked, spec.maxSize);
+        if (!spec.paged) return send(res, 200, list(pr));
+        const size = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
         const page = Number(url.searchParams.get('page') ?? 1);
         return send(res, 200, list(pr).slice((page - 1) * size, page * size));
       }
