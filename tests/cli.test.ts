@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +55,20 @@ describe('validate command', () => {
     const second = await cli('validate.ts', args);
     expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
     expect(JSON.parse(first.stdout).counts.warning).toBe(1);
+  });
+});
+
+describe('build command', () => {
+  it('refuses an inventory that fails validate, with the same diagnostics, and writes nothing', async () => {
+    const text = (await readFile(path.join(MINIMAL, 'inventory/services/git.yaml'), 'utf8')).replace('cluster: old-k3s', 'cluster: old-k3');
+    const dir = await fixture({ 'inventory/services/git.yaml': text });
+    const out = path.join(dir, 'site-out');
+    const r = await cli('build.ts', ['--root', dir, '--out', out, '--now', '2026-07-01T00:00:00Z']);
+    expect(r.code).toBe(1);
+    const rel = path.relative(REPO_ROOT, dir);
+    expect(r.stderr).toContain(`${rel}/inventory/services/git.yaml:8:1 error unknown-reference: cluster: no cluster has the id "old-k3"\n  hint: did you mean "old-k3s"?`);
+    expect(r.stderr).toContain('build: refused, the inventory does not validate');
+    expect(existsSync(out)).toBe(false);
   });
 });
 

@@ -94,13 +94,20 @@ describe('validate: every check has a fixture that fails it', () => {
     expect(byCode['unknown-annotation-category']!.hint).toBe('did you mean "ops-backup-gap"?');
   });
 
-  it('undeclared-widget-type / -event-type: the manifest must declare what kinds and sync use', async () => {
+  it('undeclared-widget-type / -event-type / -annotation-category: the manifest must declare what kinds, sync and coverage use', async () => {
     const manifest = JSON.parse(await read('seeds/ops-hub-manifest.draft.json'));
     manifest.declaredWidgetTypes = manifest.declaredWidgetTypes.filter((t: string) => t !== 'ops-risk');
     manifest.declaredEventTypes = manifest.declaredEventTypes.filter((t: string) => t !== 'ops-endpoint-verified');
+    manifest.declaredAnnotationCategories = manifest.declaredAnnotationCategories.filter((t: string) => t !== 'ops-readiness-blocker');
     const opened = await openWith({ 'seeds/ops-hub-manifest.draft.json': JSON.stringify(manifest, null, 2) });
-    expect(codes(opened)).toEqual(expect.arrayContaining(['undeclared-widget-type', 'undeclared-event-type']));
+    expect(codes(opened)).toEqual(expect.arrayContaining(['undeclared-widget-type', 'undeclared-event-type', 'undeclared-annotation-category']));
     expect(opened.diagnostics.every((d) => d.file === 'seeds/ops-hub-manifest.draft.json')).toBe(true);
+  });
+
+  it('seed-stale: a manifest that is not what npm run seeds writes', async () => {
+    const manifest = JSON.parse(await read('seeds/ops-hub-manifest.draft.json'));
+    const opened = await openWith({ 'seeds/ops-hub-manifest.draft.json': JSON.stringify(manifest) });
+    expect(opened.diagnostics.map((d) => [d.code, d.file])).toEqual([['seed-stale', 'seeds/ops-hub-manifest.draft.json']]);
   });
 
   it('missing-file: no manifest', async () => {
