@@ -103,6 +103,12 @@ describe('npm run diff', () => {
     const host = json.records.find((x: { id: string }) => x.id === 'old-server');
     expect(host.fields).toEqual([{ path: 'environment', before: 'prod-old', after: 'prod-new' }]);
     expect(host.relations).toEqual({ gained: [{ field: 'environment', to: 'prod-new' }], lost: [{ field: 'environment', to: 'prod-old' }] });
+    // What a new record holds, and what a removed one held, is part of the review.
+    const added = json.records.find((x: { id: string }) => x.id === 'new-server');
+    expect(added.fields).toEqual(expect.arrayContaining([{ path: 'title', after: 'New server' }, { path: 'environment', after: 'prod-new' }]));
+    const removed = json.records.find((x: { id: string }) => x.id === 'git-1-22');
+    expect(removed.fields.length).toBeGreaterThan(2);
+    expect(removed.fields.every((f: { before?: unknown; after?: unknown }) => 'before' in f && !('after' in f))).toBe(true);
     expect(json.validation.newErrors.map((d: { code: string }) => d.code)).toEqual(['unknown-reference']);
   });
 

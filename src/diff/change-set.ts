@@ -76,9 +76,10 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function fieldChanges(before: AnyRecord, after: AnyRecord): FieldChange[] {
-  const a = fieldsOf(before);
-  const b = fieldsOf(after);
+/** Fields before → after; an added record lists all its fields as after, a removed one as before. */
+function fieldChanges(before: AnyRecord | undefined, after: AnyRecord | undefined): FieldChange[] {
+  const a = before ? fieldsOf(before) : new Map<string, unknown>();
+  const b = after ? fieldsOf(after) : new Map<string, unknown>();
   const paths = [...new Set([...a.keys(), ...b.keys()])];
   return paths
     .filter((p) => !sameValue(a.get(p), b.get(p)))
@@ -132,7 +133,7 @@ export function compareInventories(base: OpenedInventory, head: OpenedInventory)
     status,
     file: record.file,
     ...(before && (status === 'renamed' || status === 'moved') ? { before: { id: before.id, kind: before.kind, file: before.file } } : {}),
-    fields: before && status !== 'removed' ? fieldChanges(before, record) : [],
+    fields: status === 'added' ? fieldChanges(undefined, record) : status === 'removed' ? fieldChanges(record, undefined) : fieldChanges(before, record),
     relations: relationChanges(bg, graphs.baseId, hg, graphs.headId),
   });
 

@@ -22,6 +22,7 @@ export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 /** Caps that keep a comment on a 10,000-record change readable (and under the forges' size limits). */
 const MAX_RECORDS = 50;
+const MAX_ROWS = 50;
 const MAX_FIELDS = 25;
 const MAX_DIAGNOSTICS = 50;
 const MAX_CELL = 120;
@@ -95,16 +96,18 @@ export function renderMarkdown(report: DiffReport): string {
 
   if (c.gates.length > 0) {
     out.push('', '### Gate transitions', '', '| gate | before | after |', '| --- | --- | --- |');
-    for (const g of c.gates) out.push(`| \`${g.id}\` ${cell(g.title)} | ${gateCell(g.before)} | ${gateCell(g.after)} |`);
+    for (const g of c.gates.slice(0, MAX_ROWS)) out.push(`| \`${g.id}\` ${cell(g.title)} | ${gateCell(g.before)} | ${gateCell(g.after)} |`);
+    if (c.gates.length > MAX_ROWS) out.push(`| … ${c.gates.length - MAX_ROWS} more gates | | |`);
   }
 
   if (c.waves.length > 0) {
     out.push('', '### Readiness per migration wave', '');
-    for (const w of c.waves) {
+    for (const w of c.waves.slice(0, MAX_ROWS)) {
       const readiness = w.before === w.after ? `${w.after} (unchanged)` : `${w.before ?? '—'} → ${w.after ?? '—'}`;
       const verdict = w.verdictBefore === w.verdictAfter ? verdictText(w.verdictAfter) : `${verdictText(w.verdictBefore)} → ${verdictText(w.verdictAfter)}`;
       out.push(`- **${cell(w.title)}** (\`${w.id}\`): ${readiness}; verdict ${verdict}`);
     }
+    if (c.waves.length > MAX_ROWS) out.push(`- … and ${c.waves.length - MAX_ROWS} more waves`);
   }
 
   if (c.records.length > 0) {
