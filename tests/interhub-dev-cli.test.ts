@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.ts';
+import { REPO_ROOT } from './helpers/fixture.ts';
+
+/** `npm run interhub:dev` as an operator starts it: a process, its printed rehearsal lines, Ctrl-C. */
+async function startDevCommand(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: string }> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/interhub-dev.ts'), '--port', '0', ...args], { cwd: REPO_ROOT, env });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('Ctrl-C stops it.')) resolve();
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('exit', (code) => reject(new Error(`interhub:dev exited ${code}: ${output}`)));
+  });
+  return { child, output };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+describe('npm run interhub:dev', () => {
+  const running: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of running.splice(0)) child.kill('SIGKILL');
+  });
+
+  it('serves a seeded hub to rehearse a sync, injects the faults asked for, and keeps its state in --data across restarts', async () => {
+    const key = `dev-${randomBytes(16).toString('hex')}`;
+    const data = path.join(await mkdtemp(path.join(tmpdir(), 'ops-hub-dev-')), 'state.json');
+    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'], OPS_HUB_KEY: key };
+
+    const first = await startDevCommand(['--seed-hub', '--data', data, '--gate', 'closed', '--rate-limit-every', '4', '--retry-after', '0'], env);
+    running.push(first.child);
+    expect(first.output).toMatch(/Inter-Hub dev server on http:\/\/127\.0\.0\.1:\d+ \(bootstrap gate closed, state in /);
+    expect(first.output).toContain('faults: rateLimitEvery=4, retryAfterS=0');
+    const [, base, clientId] = first.output.match(/export IHUB_BASE=(\S+) IHUB_CLIENT_ID=(\S+)/)!;
+    const ihub = { ...env, IHUB_BASE: base!, IHUB_CLIENT_ID: clientId! };
+
+    const gate = await cli('probe-gate.ts', ['--base', base!], { env });
+    expect(gate.code).toBe(1);
+    expect(JSON.parse(gate.stdout).status).toBe('closed');
+
+    const apply = await cli('sync.ts', ['--apply', '--format', 'json'], { env: ihub });
+    expect(apply.code, apply.stderr).toBe(0);
+    const created = JSON.parse(apply.stdout).counts.widgets['plan:create'];
+    expect(created).toBeGreaterThan(30);
+    expect(apply.stdout + apply.stderr).not.toContain(key);
+    expect(await stop(first.child)).toBe(0);
+    expect((JSON.parse(await readFile(data, 'utf8')) as { widgets: unknown[] }).widgets).toHaveLength(created);
+
+    const second = await startDevCommand(['--data', data, '--port', '0'], env);
+    running.push(second.child);
+    const again = await cli('sync.ts', ['--apply', '--format', 'json'], { env: { ...ihub, IHUB_BASE: second.output.match(/on (http:\/\/\S+)/)![1]! } });
+    expect(again.code, again.stderr).toBe(0);
+    const counts = JSON.parse(again.stdout).counts;
+    expect(counts.widgets).toEqual({ 'plan:unchanged': created, unchanged: created });
+    expect(Object.keys(counts.events).filter((k) => k.startsWith('plan:'))).toEqual(['plan:present']);
+    expect(await stop(second.child)).toBe(0);
+  });
+
+  it('rejects bad flags with exit 2', async () => {
+    const result = await cli('interhub-dev.ts', ['--port', '0', '--fail-every', 'often'], { env: { PATH: process.env['PATH'] } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--fail-every must be a whole number');
+  });
+});
