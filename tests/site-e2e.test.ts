@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../src/browser/chromium.ts';
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
+import { KINDS } from '../src/model/kinds.ts';
+import { kindSlug } from '../src/views/paths.ts';
 import { topologyOf } from '../src/views/topology.ts';
 import { REPO_ROOT } from './helpers/fixture.ts';
 import { buildAndServe, type BuiltSite } from './helpers/site.ts';
@@ -92,7 +94,7 @@ describe('the site in a real browser', { timeout: 90_000 }, () => {
   it('has no serious accessibility violations on the main pages', async () => {
     const { page, close } = await watchedPage();
     const pages = ['', 'topology/', 'topology/coulombcore/', 'gates/', 'migration-waves/coulombcore-to-threephoenix/', 'backups/',
-      'risks/', 'services/', 'services/gitea/', 'gates/gitea-registry/', 'runbooks/ops-hub-bootstrap/', 'endpoints/gitea-registry-v2/'];
+      'risks/', 'services/', 'services/gitea/', 'gates/gitea-registry/', 'runbooks/ops-hub-bootstrap/', 'endpoints/gitea-registry-v2/', 'runbooks/', 'search/'];
     const found: string[] = [];
     for (const p of pages) {
       await page.goto(`${site.url}${p}`);
@@ -102,12 +104,44 @@ describe('the site in a real browser', { timeout: 90_000 }, () => {
     await close();
   });
 
+  it('filters and sorts a record table', async () => {
+    const { page, problems, close } = await watchedPage();
+    await page.goto(`${site.url}services/`);
+    const rows = page.locator('table[data-table-tools] tbody tr');
+    const total = await rows.count();
+    const visibleIds = () => page.locator('table[data-table-tools] tbody tr:not([hidden]) th code').allTextContents();
+    await page.getByLabel('Filter').fill('gitea');
+    const shown = await visibleIds();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(total);
+    expect(shown).toContain('gitea');
+    await expect.poll(() => page.locator('.table-tools output').textContent()).toBe(`${shown.length} of ${total} records`);
+    await page.getByLabel('Filter').fill('');
+    expect(await visibleIds()).toHaveLength(total);
+
+    const header = page.locator('table[data-table-tools] thead th').first();
+    await header.getByRole('button').click();
+    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+    const titles = () => page.locator('table[data-table-tools] tbody tr th a').allTextContents();
+    const ascending = await titles();
+    const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+    expect(ascending).toEqual([...ascending].sort(collator.compare));
+    await header.getByRole('button').press('Enter');
+    expect(await header.getAttribute('aria-sort')).toBe('descending');
+    expect(await titles()).toEqual([...ascending].reverse());
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('shows tables and diagrams with JavaScript disabled, and saves screenshots', async () => {
     const { page, problems, close } = await watchedPage({ javaScriptEnabled: false });
     await page.goto(site.url);
     await page.screenshot({ path: path.join(ARTIFACTS, 'home.png'), fullPage: true });
     await page.goto(`${site.url}gates/`);
     expect(await page.locator('table tbody tr').count()).toBe(10);
+    await page.goto(`${site.url}services/`);
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThan(10);
+    expect(await page.locator('input[type="search"], button.sort').count()).toBe(0);
     await page.goto(`${site.url}topology/`);
     expect(await page.locator('figure.diagram svg [id*="-flowchart-"]').count()).toBeGreaterThan(10);
     await page.screenshot({ path: path.join(ARTIFACTS, 'topology.png'), fullPage: true });
@@ -126,13 +160,15 @@ describe('the built files', () => {
     return entries.filter((e) => e.isFile() && e.name.endsWith('.html')).map((e) => path.join(e.parentPath, e.name));
   }
 
-  it('ship no JavaScript except on the search page, and no request to another host', async () => {
+  it('ship JavaScript only on the search page and the record tables it enhances, and request no other host', async () => {
     const files = await htmlFiles(site.out);
     expect(files.length).toBeGreaterThan(60);
+    const enhanced = new Set(KINDS.filter((k) => k !== 'readiness-gate').map((k) => `${kindSlug(k)}/index.html`));
     for (const file of files) {
       const html = await readFile(file, 'utf8');
       const rel = path.relative(site.out, file);
-      if (rel !== 'search/index.html') expect(html, rel).not.toMatch(/<script/i);
+      if (enhanced.has(rel)) expect(html, rel).toMatch(/<script/i);
+      else if (rel !== 'search/index.html') expect(html, rel).not.toMatch(/<script/i);
       expect(html, rel).not.toMatch(/<(?:link|script|img)[^>]+(?:href|src)="(?:https?:)?\/\//i);
       expect(html, rel).not.toMatch(/@import/);
     }
