@@ -26,7 +26,9 @@ beforeAll(async () => {
     .replace('title: Git hosting', `title: '${EVIL_TITLE.replace(/'/g, "''")}'`)
     .replace('category: application', `category: application\ndescription: '<img src=x onerror=alert(4)> & "quotes"'`);
   const runbook = (await readFile(path.join(MINIMAL, 'inventory/runbooks/restore-git.md'), 'utf8')).replace(/---\n# Restore[\s\S]*$/, `---\n${EVIL_BODY}\n`);
-  const root = await fixture({ 'inventory/services/git.yaml': git, 'inventory/runbooks/restore-git.md': runbook });
+  // A shorter max age makes the registry gate go stale three days after this build's "now".
+  const endpoint = (await readFile(path.join(MINIMAL, 'inventory/endpoints/registry-v2.yaml'), 'utf8')).replace('maxAge: P30D', 'maxAge: P14D');
+  const root = await fixture({ 'inventory/services/git.yaml': git, 'inventory/runbooks/restore-git.md': runbook, 'inventory/endpoints/registry-v2.yaml': endpoint });
   site = await buildAndServe(root, { base: '/', now: '2026-07-01T00:00:00Z' });
   browser = await launchChromium();
 }, 180_000);
@@ -34,6 +36,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.stop();
+});
+
+describe('evidence that ages', () => {
+  it('shows on the home page which gates go stale within 7 days, and on a gate page the age of its evidence', async () => {
+    const home = await (await fetch(site.url)).text();
+    expect(home).toMatch(/Gates going stale within 7 days<\/h2>[\s\S]*?registry-ready\/"[^>]*>Registry reproducible<\/a> — goes stale on 2026-07-04 \(in 3 d\)/);
+    const gate = await (await fetch(`${site.url}gates/registry-ready/`)).text();
+    expect(gate).toContain('<td>2026-06-20T08:00:00Z (10 d)</td>');
+    expect(gate).toContain('expires in 3 d');
+  });
 });
 
 describe('hostile strings in the inventory', () => {
