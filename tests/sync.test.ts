@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InterHubDevServer, type DevServerFaults } from '../src/interhub/dev-server.ts';
-import { PAGE_SIZE } from '../src/interhub/wire.ts';
+import { eventObservedAt, PAGE_SIZE } from '../src/interhub/wire.ts';
 import { desiredEvents } from '../src/sync/desired-events.ts';
 import { runSync } from '../src/sync/run-sync.ts';
 import { fixture, MINIMAL, NOW, open, REPO_ROOT } from './helpers/fixture.ts';
@@ -116,8 +116,66 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
       if (fault.dropAfterCommitEvery) expect(first.outcome.widgets.some((w) => w.recovered) || first.outcome.events.some((e) => e.recovered)).toBe(true);
       if (fault.tokenTtlMs) expect(log.some((l) => l.includes('401, exchanging the key'))).toBe(true);
       if (fault.rateLimitEvery) expect(log.some((l) => l.includes('429'))).toBe(true);
+      // Retries, re-exchanges and recoveries log and report more than a clean run: none of it may carry a secret.
+      const issued = [...(hub.server as unknown as { tokens: Map<string, unknown> }).tokens.keys()];
+      expect(issued.length).toBeGreaterThan(0);
+      const said = [...log, JSON.stringify(first.report), JSON.stringify(first.mapping), JSON.stringify(second.report)].join('\n');
+      for (const secret of [hub.key, ...issued]) expect(said).not.toContain(secret);
     });
   }
+
+  it('waits out Retry-After before sending again', async () => {
+    const { graph } = await open(MINIMAL);
+    // Only the 6th request is refused, with Retry-After: 1 s; a lower bound on the run, not a speed target.
+    const hub = await hubFor(MINIMAL, { rateLimitEvery: 6, retryAfterS: 1 });
+    const log: string[] = [];
+    const started = performance.now();
+    const run = await sync(graph, hub, 'plan', (l) => log.push(l));
+    expect(run.outcome.complete).toBe(true);
+    expect(log.some((l) => l.includes('429'))).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('emits every event type from the records that carry its facts, observed when the evidence was', async () => {
+    const read = (file: string) => readFile(path.join(MINIMAL, file), 'utf8');
+    const dir = await fixture({
+      'inventory/backup-sets/git-db-nightly.yaml': `${await read('inventory/backup-sets/git-db-nightly.yaml')}lastRestoreTest:\n  result: pass\n  observedAt: 2026-06-30T09:00:00Z\n  summary: restored into a scratch namespace\n  source: { workplan: EX-WP-0002 }\n`,
+      'inventory/runbooks/restore-git.md': (await read('inventory/runbooks/restore-git.md')).replace(
+        'services: [git, git-db]\n',
+        'services: [git, git-db]\nexecutions:\n  - result: pass\n    observedAt: 2026-06-25T10:00:00Z\n    summary: rehearsed on a copy\n    source: { workplan: EX-WP-0003 }\n',
+      ),
+      'inventory/risks/git-restore-slow.yaml': (await read('inventory/risks/git-no-backup.yaml')).replace('id: git-no-backup', 'id: git-restore-slow').replace('status: raised', 'status: accepted'),
+      'inventory/hosts/spare-box.yaml': 'id: spare-box\ntitle: Spare box\nowner: railiance-infra\npolicyScope: ops-transitional-prod\nstatus: retired\nenvironment: prod-old\n',
+      'gates/backups-proven.yaml': `${await read('gates/backups-proven.yaml')}evidence:\n  - requirement: restore-tested\n    result: pass\n    observedAt: 2026-06-30T09:00:00Z\n    summary: restore test of the git database\n    source: { workplan: EX-WP-0002 }\n`,
+      'inventory/endpoints/registry-v2.yaml': `${await read('inventory/endpoints/registry-v2.yaml')}  - result: fail\n    observedAt: 2026-06-28T08:00:00Z\n    summary: answered 404\n    source: { workplan: EX-WP-0002 }\n`,
+    });
+    const { graph, errors, diagnostics } = await open(dir);
+    expect(errors, JSON.stringify(diagnostics)).toBe(0);
+    const hub = await hubFor(dir);
+    expect((await sync(graph, hub, 'apply')).outcome.complete).toBe(true);
+
+    const state = hub.server.snapshot();
+    const widgets = state.widgets.filter((w) => w.hubId === hub.seeded.hubId);
+    const nameOf = new Map(widgets.map((w) => [w.id, w.name]));
+    const seen = state.events.map((e) => `${e.eventType} on ${nameOf.get(e.widgetId)} at ${eventObservedAt(e)}`);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'ops-endpoint-verified on ops-endpoint-registry-v2 at 2026-06-20T08:00:00.000Z',
+        'ops-backup-verified on ops-backup-set-git-db-nightly at 2026-06-29T00:00:00.000Z',
+        'ops-restore-tested on ops-backup-set-git-db-nightly at 2026-06-30T09:00:00.000Z',
+        'ops-runbook-executed on ops-runbook-restore-git at 2026-06-25T10:00:00.000Z',
+        'ops-risk-raised on ops-risk-git-no-backup at 2026-06-01T00:00:00.000Z',
+        'ops-migration-gate-passed on ops-readiness-backups-proven at 2026-06-30T09:00:00.000Z',
+        'ops-migration-gate-failed on ops-readiness-registry-ready at 2026-06-28T08:00:00.000Z',
+      ]),
+    );
+    expect(seen.filter((e) => e.startsWith('ops-risk-accepted on ops-risk-git-restore-slow at '))).toHaveLength(1);
+    expect(seen.filter((e) => e.startsWith('ops-risk-accepted'))).toHaveLength(1);
+    expect(seen.filter((e) => e.startsWith('ops-inventory-registered')).length).toBe(widgets.length);
+    expect(widgets.length).toBe(graph.size);
+    // Retired records stay visible in Inter-Hub, as deprecated.
+    expect(widgets.filter((w) => w.status === 'deprecated').map((w) => w.name)).toEqual(['ops-host-spare-box']);
+  });
 
   it('reports an unfinished run exactly, and the next run completes it without duplicates', async () => {
     const { graph } = await open(REPO_ROOT, REPO_NOW);

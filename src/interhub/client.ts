@@ -405,6 +405,7 @@ export class InterHubClient {
         if (++failures >= this.retry.attempts + this.retry.rateLimitWaits || waitMs > this.retry.maxRetryAfterMs) {
           throw this.error('rate-limited', route, `${route}: still rate limited`, 429);
         }
+        this.note(`${route}: 429, waiting ${waitMs} ms as Retry-After asks`);
         await this.sleep(waitMs);
         continue;
       }
