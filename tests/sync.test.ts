@@ -197,6 +197,35 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
     );
   });
 
+  it('skips widgets of a type Inter-Hub has not registered, with their events, and says why', async () => {
+    const { graph } = await open(MINIMAL, NOW);
+    const hub = await hubFor(MINIMAL, {}, (m) => ({ ...m, declaredWidgetTypes: m.declaredWidgetTypes.filter((t) => t !== 'ops-backup-set') }));
+    const run = await sync(graph, hub, 'apply');
+    const skipped = run.outcome.widgets.filter((w) => w.action === 'skip');
+    expect(skipped.map((w) => [w.name, w.status])).toEqual([['ops-backup-set-git-db-nightly', 'skipped']]);
+    expect(skipped[0]!.reason).toContain('widget type "ops-backup-set" is not in Inter-Hub\'s widget-type registry');
+    const itsEvents = run.outcome.events.filter((e) => e.event.widgetName === 'ops-backup-set-git-db-nightly');
+    expect(itsEvents.length).toBeGreaterThan(0);
+    expect(itsEvents.every((e) => e.status === 'skipped')).toBe(true);
+    expect(hub.server.snapshot().widgets.some((w) => w.name === 'ops-backup-set-git-db-nightly')).toBe(false);
+    expect(run.outcome.complete).toBe(true);
+  });
+
+  it('finds the hub by id as well as by slug', async () => {
+    const { graph } = await open(MINIMAL, NOW);
+    const hub = await hubFor(MINIMAL);
+    const byId = await runSync(graph, {
+      mode: 'apply',
+      base: hub.server.url,
+      hub: hub.seeded.hubId,
+      credentials: { clientId: hub.seeded.consumerId, clientSecret: hub.key },
+    });
+    expect(byId.report.hub).toEqual({ id: hub.seeded.hubId, slug: hub.manifest.hub.slug });
+    const bySlug = await sync(graph, hub, 'apply');
+    expect(bySlug.report.hub.id).toBe(hub.seeded.hubId);
+    expect(bySlug.report.requests.writes).toBe(0);
+  });
+
   it('skips event types Inter-Hub has not registered, and says why', async () => {
     const { graph } = await open(MINIMAL, NOW);
     const hub = await hubFor(MINIMAL, {}, (m) => ({ ...m, declaredEventTypes: m.declaredEventTypes.filter((t) => t !== 'ops-risk-raised') }));
