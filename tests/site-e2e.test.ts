@@ -33,8 +33,12 @@ afterAll(async () => {
 });
 
 /** A page that records console errors, page errors, failed and off-host requests. */
-async function watchedPage(options: { javaScriptEnabled?: boolean } = {}) {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: 1280, height: 900 } });
+async function watchedPage(options: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' } = {}) {
+  const context = await browser.newContext({
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: { width: 1280, height: 900 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   const origin = new URL(site.url).origin;
@@ -102,6 +106,22 @@ describe('the site in a real browser', { timeout: 90_000 }, () => {
     }
     expect(found).toEqual([]);
     await close();
+  });
+
+  it('follows the system theme, light or dark, and starts keyboard users at "Skip to content"', async () => {
+    const backgrounds: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { page, problems, close } = await watchedPage({ colorScheme });
+      await page.goto(site.url);
+      backgrounds.push(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to content');
+      await page.keyboard.press('Enter');
+      expect(page.url()).toMatch(/#main$/);
+      expect(problems).toEqual([]);
+      await close();
+    }
+    expect(backgrounds).toEqual(['rgb(251, 251, 250)', 'rgb(17, 20, 24)']);
   });
 
   it('filters and sorts a record table', async () => {
