@@ -6,7 +6,7 @@ import { displayPathFor, parseCommandLine, parseNow, runCommand } from '../src/c
 import { openInventory } from '../src/inventory.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { directorySource } from '../src/load/source.ts';
-import { printDiagnostics } from '../src/report/print-diagnostics.ts';
+import { printDiagnostics } from '../src/output/diagnostics.ts';
 import { normaliseBase } from '../src/site/site-config.ts';
 
 const USAGE = 'usage: npm run build -- [--root DIR] [--out DIR] [--base /sub/path/] [--repo-url URL] [--now ISO]';

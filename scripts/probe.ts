@@ -7,8 +7,8 @@ import { durationSchema } from '../src/model/time.ts';
 import { planEvidence, writeEvidence } from '../src/probe/evidence-plan.ts';
 import { probeReport, renderProbeText } from '../src/probe/report.ts';
 import { evidenceTargets, runProbes, selectProbes } from '../src/probe/run-probes.ts';
-import { printDiagnostics } from '../src/report/print-diagnostics.ts';
-import { writeFileAtomic } from '../src/sync/atomic-write.ts';
+import { printDiagnostics } from '../src/output/diagnostics.ts';
+import { writeFileAtomic } from '../src/util/atomic-write.ts';
 import { interHubBase } from '../src/sync/config.ts';
 
 const USAGE = `usage: npm run probe -- [--only ID[,ID…]]… [--write] [--report FILE] [--now ISO] [--root DIR]

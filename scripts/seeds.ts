@@ -3,9 +3,9 @@ import { displayPathFor, parseCommandLine, runCommand } from '../src/cli/args.ts
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
 import { MANIFEST_FILE, WIDGET_SEED_FILE } from '../src/model/vocabulary.ts';
-import { printDiagnostics } from '../src/report/print-diagnostics.ts';
-import { writeFileAtomic } from '../src/sync/atomic-write.ts';
-import { manifestSeedText, widgetSeedText } from '../src/sync/seeds.ts';
+import { printDiagnostics } from '../src/output/diagnostics.ts';
+import { writeFileAtomic } from '../src/util/atomic-write.ts';
+import { manifestSeedText, widgetSeedText } from '../src/seeds/seed-files.ts';
 
 const USAGE = 'usage: npm run seeds -- [--root DIR]';
 

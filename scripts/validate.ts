@@ -2,7 +2,7 @@ import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand } from '.
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
-import { DIAGNOSTIC_FORMATS, printDiagnostics } from '../src/report/print-diagnostics.ts';
+import { DIAGNOSTIC_FORMATS, printDiagnostics } from '../src/output/diagnostics.ts';
 
 const USAGE = 'usage: npm run validate -- [--root DIR] [--format text|json|github] [--now ISO] [--no-cache]';
 

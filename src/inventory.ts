@@ -1,9 +1,9 @@
 import { runChecks } from './check/run-checks.ts';
-import type { Diagnostic } from './check/diagnostic.ts';
+import type { Diagnostic } from './diagnostics/diagnostic.ts';
 import { InventoryGraph } from './graph/graph.ts';
 import { loadInventory, type LoadOptions } from './load/loader.ts';
 import type { InventorySource } from './load/source.ts';
-import { modelInventory, type ModelledInventory } from './model/model-inventory.ts';
+import { modelInventory, type ModelledInventory } from './load/model-inventory.ts';
 
 export interface OpenedInventory {
   graph: InventoryGraph;

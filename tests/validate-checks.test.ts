@@ -188,7 +188,7 @@ describe('the synthetic inventory used by the benchmarks', () => {
   it('is valid at every size, with relations and derived facts', async () => {
     const { mkdtemp } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
-    const { writeSyntheticInventory } = await import('../src/synthetic/inventory.ts');
+    const { writeSyntheticInventory } = await import('../scripts/bench/synthetic.ts');
     const { REPO_ROOT } = await import('./helpers/fixture.ts');
     for (const size of [100, 1000]) {
       const dir = await mkdtemp(path.join(tmpdir(), 'ops-hub-syn-'));

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { syntheticInventory, writeSyntheticInventory } from '../../src/synthetic/inventory.ts';
+import { syntheticInventory, writeSyntheticInventory } from './synthetic.ts';
 import { medianOf, NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
 
 const SIZE = 10_000;

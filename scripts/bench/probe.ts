@@ -3,7 +3,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { writeSyntheticInventory } from '../../src/synthetic/inventory.ts';
+import { writeSyntheticInventory } from './synthetic.ts';
 import { NODE, REPO_ROOT, scratchDir, type BenchRow } from './harness.ts';
 
 const SIZE = 1_000;

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeSyntheticInventory } from '../../src/synthetic/inventory.ts';
+import { writeSyntheticInventory } from './synthetic.ts';
 import { NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
 
 /** A bare Astro project with `size` trivial pages: the yardstick for our build. */

@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { routePath } from '../../src/interhub/wire.ts';
-import { writeSyntheticInventory } from '../../src/synthetic/inventory.ts';
+import { writeSyntheticInventory } from './synthetic.ts';
 import type { SyncReport } from '../../src/sync/report.ts';
 import { NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
 

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { writeSyntheticInventory } from '../../src/synthetic/inventory.ts';
+import { writeSyntheticInventory } from './synthetic.ts';
 import { medianOf, NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
 
 const RUNS = 5;

@@ -1,6 +1,6 @@
 import type { SourcePositions } from '../load/parse-yaml.ts';
 import type { PathSegment } from '../model/references.ts';
-import type { Diagnostic, Severity } from './diagnostic.ts';
+import type { Diagnostic, Severity } from '../diagnostics/diagnostic.ts';
 
 interface Located {
   file: string;

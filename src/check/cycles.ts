@@ -1,6 +1,6 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import { at } from './at.ts';
-import type { Diagnostic } from './diagnostic.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
 /** Relations along which a cycle is impossible in a working estate. */
 const ACYCLIC_FIELDS: ReadonlySet<string> = new Set(['dependsOn', 'datastores']);

@@ -1,14 +1,12 @@
 import type { InventoryGraph } from '../graph/graph.ts';
+import { STALE_SOON_MS } from '../graph/gate-status.ts';
 import type { Evidence } from '../model/evidence.ts';
-import type { InventoryRecord } from '../model/model-inventory.ts';
+import type { InventoryRecord } from '../load/model-inventory.ts';
 import type { PathSegment } from '../model/references.ts';
 import { formatAge, toEpochMs } from '../model/time.ts';
 import { at } from './at.ts';
-import type { Diagnostic } from './diagnostic.ts';
-import { didYouMean } from './did-you-mean.ts';
-
-/** Gates going stale within this window are announced by validate. */
-export const STALE_SOON_MS = 7 * 86_400_000;
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
 
 const REFRESH_HINT = 'record fresh evidence (run `npm run probe -- --write` for endpoints, or add an evidence item)';
 

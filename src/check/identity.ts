@@ -1,6 +1,6 @@
 import type { LoadedFile } from '../load/loader.ts';
 import { at } from './at.ts';
-import type { Diagnostic } from './diagnostic.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
 /** The file name is the id, and an id is unique across the whole inventory. */
 export function checkIdentity(files: readonly LoadedFile[]): Diagnostic[] {

@@ -1,9 +1,9 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import { layoutOf } from '../model/kinds.ts';
 import { at } from './at.ts';
-import type { Diagnostic } from './diagnostic.ts';
-import { closest } from './did-you-mean.ts';
-import { formatPath } from './schema-issues.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { closest } from '../util/did-you-mean.ts';
+import { formatPath } from '../load/schema-issues.ts';
 
 /** Every reference names an existing record of a kind its field allows. */
 export function checkReferences(graph: InventoryGraph): Diagnostic[] {

@@ -1,7 +1,7 @@
 import type { InventoryGraph } from '../graph/graph.ts';
-import type { ModelledInventory } from '../model/model-inventory.ts';
+import type { ModelledInventory } from '../load/model-inventory.ts';
 import { checkCycles } from './cycles.ts';
-import { sortDiagnostics, type Diagnostic } from './diagnostic.ts';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { checkGates } from './gates.ts';
 import { checkIdentity } from './identity.ts';
 import { checkReferences } from './references.ts';

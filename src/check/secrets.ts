@@ -1,7 +1,7 @@
 import type { LoadedDocument, LoadedFile } from '../load/loader.ts';
 import type { PathSegment } from '../model/references.ts';
 import { at } from './at.ts';
-import type { Diagnostic } from './diagnostic.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
 /** Value shapes that are credentials wherever they appear. Messages never repeat the value. */
 const SECRET_VALUES: ReadonlyArray<{ name: string; pattern: RegExp }> = [

@@ -1,8 +1,8 @@
 import type { InventoryGraph } from '../graph/graph.ts';
-import type { ModelledInventory } from '../model/model-inventory.ts';
+import type { ModelledInventory } from '../load/model-inventory.ts';
 import { MANIFEST_FILE, WIDGET_SEED_FILE } from '../model/vocabulary.ts';
-import { manifestSeedText, widgetSeedText } from '../sync/seeds.ts';
-import type { Diagnostic } from './diagnostic.ts';
+import { manifestSeedText, widgetSeedText } from '../seeds/seed-files.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
 const HINT = 'run `npm run seeds` and commit the result';
 

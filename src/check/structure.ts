@@ -1,6 +1,6 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import { at } from './at.ts';
-import type { Diagnostic } from './diagnostic.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
 /** Facts the schema cannot see: coverage gaps recorded, environments consistent, waves that move. */
 export function checkStructure(graph: InventoryGraph): Diagnostic[] {

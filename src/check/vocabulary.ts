@@ -3,7 +3,7 @@ import { EMITTED_EVENT_TYPES, USED_ANNOTATION_CATEGORIES } from '../model/events
 import { KINDS, widgetTypeOf } from '../model/kinds.ts';
 import type { Vocabulary } from '../model/vocabulary.ts';
 import { at } from './at.ts';
-import type { Diagnostic } from './diagnostic.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
 /** The manifest declares every widget type, event type and category ops-hub uses. */
 export function checkVocabulary(vocabulary: Vocabulary, manifest: LoadedDocument | undefined, valid: boolean): Diagnostic[] {

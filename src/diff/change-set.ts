@@ -1,9 +1,9 @@
-import type { Diagnostic } from '../check/diagnostic.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { EffectiveStatus } from '../graph/gate-status.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
 import type { OpenedInventory } from '../inventory.ts';
 import type { Kind } from '../model/kinds.ts';
-import type { AnyRecord } from '../model/model-inventory.ts';
+import type { AnyRecord } from '../load/model-inventory.ts';
 import { flattenFields } from '../views/fields.ts';
 import { waveSummary, waveTitle } from '../views/gates.ts';
 

@@ -1,7 +1,7 @@
-import { countBySeverity, type Diagnostic } from '../check/diagnostic.ts';
+import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { EffectiveStatus } from '../graph/gate-status.ts';
 import type { WaveVerdict } from '../graph/waves.ts';
-import { summaryLine } from '../report/print-diagnostics.ts';
+import { summaryLine } from '../output/diagnostics.ts';
 import { fieldText } from '../views/fields.ts';
 import { gateStatusView, verdictView } from '../views/status.ts';
 import type { ChangeSet, FieldChange, RecordChange } from './change-set.ts';

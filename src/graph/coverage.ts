@@ -1,5 +1,5 @@
 import type { Evidence } from '../model/evidence.ts';
-import type { InventoryRecord } from '../model/model-inventory.ts';
+import type { InventoryRecord } from '../load/model-inventory.ts';
 import { RETIRED_STATUSES } from '../model/schemas.ts';
 import { toEpochMs } from '../model/time.ts';
 import type { InventoryGraph } from './graph.ts';

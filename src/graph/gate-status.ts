@@ -1,6 +1,9 @@
 import type { Evidence } from '../model/evidence.ts';
-import type { InventoryRecord } from '../model/model-inventory.ts';
+import type { InventoryRecord } from '../load/model-inventory.ts';
 import { durationMs, toEpochMs } from '../model/time.ts';
+
+/** A passed gate whose evidence expires within this window is "going stale" (home page, validate). */
+export const STALE_SOON_MS = 7 * 86_400_000;
 
 export type EffectiveStatus = 'passed' | 'failed' | 'stale' | 'pending';
 export type RequirementState = 'met' | 'failing' | 'stale' | 'missing';

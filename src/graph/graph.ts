@@ -1,5 +1,5 @@
 import { KINDS, type Kind } from '../model/kinds.ts';
-import type { AnyRecord, InventoryRecord } from '../model/model-inventory.ts';
+import type { AnyRecord, InventoryRecord } from '../load/model-inventory.ts';
 import { collectRefs, type PathSegment } from '../model/references.ts';
 import type { KindSchemas } from '../model/schemas.ts';
 import type { Owner, Vocabulary } from '../model/vocabulary.ts';

@@ -1,4 +1,4 @@
-import type { InventoryRecord } from '../model/model-inventory.ts';
+import type { InventoryRecord } from '../load/model-inventory.ts';
 import type { EffectiveStatus, GateStatus } from './gate-status.ts';
 import type { InventoryGraph } from './graph.ts';
 

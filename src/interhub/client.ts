@@ -1,3 +1,4 @@
+import { parseJsonOrUndefined } from '../util/json.ts';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
@@ -311,7 +312,7 @@ export class InterHubClient {
     this.stats.requests++;
     const response = await request(`${this.base}${path}`, { dispatcher: this.agent as Dispatcher, method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await response.body.text();
-    return { status: response.statusCode, headers: response.headers, text, body: parseJson(text) };
+    return { status: response.statusCode, headers: response.headers, text, body: parseJsonOrUndefined(text) };
   }
 
   private parse<T>(schema: z.ZodType<T>, exchange: Exchange, route: string): T {
@@ -459,14 +460,6 @@ export function retryAfterMs(header: string | string[] | undefined, nowMs: numbe
   return Number.isNaN(at) ? 1_000 : Math.max(0, at - nowMs);
 }
 
-function parseJson(text: string): unknown {
-  if (text.length === 0) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Undici and socket errors carry a string code; anything else is a bug, not the network. */
 function isNetworkError(err: unknown): boolean {

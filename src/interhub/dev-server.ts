@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { writeFileAtomic } from '../sync/atomic-write.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import {
   API_ROOT,
   apiConsumerCreateSchema,

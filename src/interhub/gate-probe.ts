@@ -1,3 +1,4 @@
+import { parseJsonOrUndefined } from '../util/json.ts';
 import { Agent, request, type Dispatcher } from 'undici';
 import { BOOTSTRAP_PATHS, JSON_CONTENT_TYPE, openApiDocumentSchema, openApiPaths, routePath } from './wire.ts';
 
@@ -58,7 +59,7 @@ export async function probeBootstrapGate(base: string, options: { timeoutMs?: nu
       unreachable = true;
       reasons.push(`${openapiRoute} answers ${openapi.status}, expected 200`);
     } else {
-      const doc = openApiDocumentSchema.safeParse(parseJson(openapi.text));
+      const doc = openApiDocumentSchema.safeParse(parseJsonOrUndefined(openapi.text));
       if (!doc.success) {
         unreachable = true;
         reasons.push(`${openapiRoute} is not an OpenAPI document (JSON with "paths")`);
@@ -104,13 +105,5 @@ async function fetchText(agent: Agent, url: string, timeoutMs: number): Promise<
     const code = (err as { code?: unknown; name?: unknown }).code ?? (err as { name?: unknown }).name;
     const timedOut = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'TimeoutError' || code === 'AbortError';
     return { ok: false, why: timedOut ? `no answer within ${timeoutMs} ms` : `unreachable (${typeof code === 'string' ? code : 'network error'})` };
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

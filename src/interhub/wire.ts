@@ -1,3 +1,4 @@
+import { WIDGET_STATUSES } from '../model/vocabulary.ts';
 import { z } from 'zod';
 
 /**
@@ -171,8 +172,7 @@ export type HubCreate = z.infer<typeof hubCreateSchema>;
 
 // ── Widgets ────────────────────────────────────────────────────────────────
 
-export const WIDGET_STATUSES = ['active', 'deprecated', 'draft'] as const;
-export type WidgetStatus = (typeof WIDGET_STATUSES)[number];
+
 
 /** Fact: `hubId`, `name`, `widgetType` required; `policyScope` defaults to `internal`. */
 export const widgetCreateSchema = z.object({

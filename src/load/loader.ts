@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../check/diagnostic.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { KIND_LAYOUTS, OWNERS_FILE, type Kind, type KindLayout } from '../model/kinds.ts';
 import { MANIFEST_FILE, WIDGET_SEED_FILE } from '../model/vocabulary.ts';
 import { parseMany, type ParseCache } from './parse-many.ts';

@@ -64,3 +64,7 @@ export function vocabularyOf(manifest: Manifest | undefined, owners: readonly Ow
     owners: owners.map((o) => o.id),
   };
 }
+
+/** Fact (HF-WP-0001 T05): a widget is active, deprecated or draft. */
+export const WIDGET_STATUSES = ['active', 'deprecated', 'draft'] as const;
+export type WidgetStatus = (typeof WIDGET_STATUSES)[number];

@@ -1,6 +1,6 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import { probeBootstrapGate, type GateVerdict } from '../interhub/gate-probe.ts';
-import type { InventoryRecord } from '../model/model-inventory.ts';
+import type { InventoryRecord } from '../load/model-inventory.ts';
 import { routePath } from '../interhub/wire.ts';
 
 /**

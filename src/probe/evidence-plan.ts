@@ -4,8 +4,8 @@ import { openInventory, type OpenedInventory } from '../inventory.ts';
 import type { ParseCache } from '../load/parse-many.ts';
 import { overlaySource, type InventorySource } from '../load/source.ts';
 import type { Evidence } from '../model/evidence.ts';
-import type { InventoryRecord } from '../model/model-inventory.ts';
-import { writeFileAtomic } from '../sync/atomic-write.ts';
+import type { InventoryRecord } from '../load/model-inventory.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import { isProbeEvidenceFor, refreshed } from './refresh.ts';
 import { EvidenceEditError, spliceEvidence, type Hunk } from './write-evidence.ts';
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { getCACertificates, TLSSocket } from 'node:tls';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
-import { stripQuery } from '../sync/desired-events.ts';
+import { stripQuery } from '../util/url.ts';
 import { expiryOf, readCertificateExpiry } from './peer-certificate.ts';
 
 /** What an endpoint record declares: the request to make and the answer to expect. */

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import { UsageError } from '../cli/args.ts';
-import { didYouMean } from '../check/did-you-mean.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
 import type { Evidence } from '../model/evidence.ts';
-import type { InventoryRecord } from '../model/model-inventory.ts';
+import type { InventoryRecord } from '../load/model-inventory.ts';
 import { RETIRED_STATUSES } from '../model/schemas.ts';
 import { isoSeconds } from '../model/time.ts';
 import { BOOTSTRAP_GATE, bootstrapGateOf, defaultGateBase, probeGate, type GateObservation } from './bootstrap-gate.ts';

@@ -1,10 +1,11 @@
+import { stripQuery } from '../util/url.ts';
 import { createHash } from 'node:crypto';
 import type { InventoryGraph } from '../graph/graph.ts';
 import type { Evidence } from '../model/evidence.ts';
 import type { EmittedEventType } from '../model/events.ts';
-import type { AnyRecord, InventoryRecord } from '../model/model-inventory.ts';
+import type { AnyRecord, InventoryRecord } from '../load/model-inventory.ts';
 import { toEpochMs } from '../model/time.ts';
-import { widgetNameOf } from './desired-widgets.ts';
+import { widgetNameOf } from '../seeds/desired-widgets.ts';
 
 export type Fact = string | number | boolean | string[];
 
@@ -44,12 +45,6 @@ function evidenceFingerprint(evidence: Evidence): string {
 function evidenceContext(record: AnyRecord, evidence: Evidence): string {
   if (evidence.source.workplan) return `${record.data.owner}/workplans/${evidence.source.workplan}`;
   return evidence.source.url ? stripQuery(evidence.source.url) : record.file;
-}
-
-/** Reports and events never carry query strings: they can hold tokens. */
-export function stripQuery(url: string): string {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname}`;
 }
 
 function evidenceEvent(

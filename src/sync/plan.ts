@@ -1,6 +1,6 @@
 import { eventIdempotencyKey, eventObservedAt, type InteractionEvent, type Widget } from '../interhub/wire.ts';
 import { idempotencyKey, type DesiredEvent } from './desired-events.ts';
-import { WIDGET_NAME_PREFIX, type DesiredWidget } from './desired-widgets.ts';
+import { WIDGET_NAME_PREFIX, type DesiredWidget } from '../seeds/desired-widgets.ts';
 import type { RemoteState } from './remote-state.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { InventoryGraph } from '../graph/graph.ts';
 import { InterHubClient, type ClientOptions, type Credentials } from '../interhub/client.ts';
 import { applyPlan, plannedOutcome, type SyncOutcome } from './apply.ts';
 import { desiredEvents } from './desired-events.ts';
-import { desiredWidgets } from './desired-widgets.ts';
+import { desiredWidgets } from '../seeds/desired-widgets.ts';
 import { planSync, type SyncPlan } from './plan.ts';
 import { readRemoteState } from './remote-state.ts';
 import { buildReport, widgetMapping, type SyncReport } from './report.ts';

@@ -1,6 +1,6 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import type { Kind } from '../model/kinds.ts';
-import type { AnyRecord } from '../model/model-inventory.ts';
+import type { AnyRecord } from '../load/model-inventory.ts';
 import { fieldText } from './fields.ts';
 
 /** A table cell: text, or references rendered as links. */

@@ -1,8 +1,8 @@
-import { STALE_SOON_MS } from '../check/gates.ts';
+import { STALE_SOON_MS } from '../graph/gate-status.ts';
 import type { EvidenceView, GateStatus } from '../graph/gate-status.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
 import { openRisksOn, type WaveReadiness } from '../graph/waves.ts';
-import type { InventoryRecord } from '../model/model-inventory.ts';
+import type { InventoryRecord } from '../load/model-inventory.ts';
 import { formatAge } from '../model/time.ts';
 
 export interface EvidenceFreshness {

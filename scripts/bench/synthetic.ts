@@ -1,8 +1,8 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { layoutOf, OWNERS_FILE, type Kind } from '../model/kinds.ts';
-import { MANIFEST_FILE } from '../model/vocabulary.ts';
+import { layoutOf, OWNERS_FILE, type Kind } from '../../src/model/kinds.ts';
+import { MANIFEST_FILE } from '../../src/model/vocabulary.ts';
 
 /**
  * A synthetic, valid inventory of about N records over all kinds with

@@ -1,11 +1,11 @@
 import type { ZodType } from 'zod';
-import type { Diagnostic } from '../check/diagnostic.ts';
-import { schemaDiagnostics } from '../check/schema-issues.ts';
-import type { LoadedDocument, LoadedFile, LoadedInventory, SeedTexts } from '../load/loader.ts';
-import type { SourcePositions } from '../load/parse-yaml.ts';
-import type { Kind } from './kinds.ts';
-import { buildSchemas, type KindSchemas, type RecordData } from './schemas.ts';
-import { manifestSchema, ownersSchema, vocabularyOf, type Manifest, type Owner, type Vocabulary } from './vocabulary.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { schemaDiagnostics } from './schema-issues.ts';
+import type { LoadedDocument, LoadedFile, LoadedInventory, SeedTexts } from './loader.ts';
+import type { SourcePositions } from './parse-yaml.ts';
+import type { Kind } from '../model/kinds.ts';
+import { buildSchemas, type KindSchemas, type RecordData } from '../model/schemas.ts';
+import { manifestSchema, ownersSchema, vocabularyOf, type Manifest, type Owner, type Vocabulary } from '../model/vocabulary.ts';
 
 export interface InventoryRecord<K extends Kind = Kind> {
   id: string;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { SourcePositions } from '../load/parse-yaml.ts';
+import type { SourcePositions } from './parse-yaml.ts';
 import type { Kind } from '../model/kinds.ts';
 import { unwrapSchema, type PathSegment } from '../model/references.ts';
-import type { Diagnostic } from './diagnostic.ts';
-import { didYouMean } from './did-you-mean.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
 
 /** Vocabulary fields get their own codes, so CI can tell a typo from a shape error. */
 function vocabularyField(kind: Kind | undefined, field: PathSegment | undefined): { code: string; what: string } | undefined {

@@ -1,8 +1,8 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import { widgetTypeOf, type Kind } from '../model/kinds.ts';
-import type { AnyRecord } from '../model/model-inventory.ts';
+import type { AnyRecord } from '../load/model-inventory.ts';
 import { RETIRED_STATUSES } from '../model/schemas.ts';
-import type { WidgetStatus } from '../interhub/wire.ts';
+import type { WidgetStatus } from '../model/vocabulary.ts';
 
 /** What Inter-Hub should hold for one record: its widget, named by the seed convention. */
 export interface DesiredWidget {

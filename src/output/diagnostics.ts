@@ -1,4 +1,4 @@
-import { countBySeverity, type Diagnostic } from '../check/diagnostic.ts';
+import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.ts';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['text', 'json', 'github'];
