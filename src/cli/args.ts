@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError } from '../util/input-error.ts';
 
 /** Thrown for bad command-line input; entry points print it and exit 2. */
-export class UsageError extends Error {}
+export class UsageError extends InputError {
+  readonly code = 'usage';
+}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -33,12 +36,16 @@ export function displayPathFor(root: string): (file: string) => string {
   return (file) => path.relative(process.cwd(), path.resolve(root, file)).split(path.sep).join('/');
 }
 
-/** Runs a command's main; usage errors exit 2, other failures 1 with a message (never a secret). */
+/**
+ * Runs a command's main. Bad input — a usage error, or any domain's
+ * InputError — exits 2 with its message; other failures exit 1 with a message
+ * (never a secret).
+ */
 export async function runCommand(main: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await main();
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof InputError) {
       process.stderr.write(`${err.message}\n`);
       process.exitCode = 2;
     } else {

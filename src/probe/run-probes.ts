@@ -1,5 +1,4 @@
 import pLimit from 'p-limit';
-import { UsageError } from '../cli/args.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
 import type { Evidence } from '../model/evidence.ts';
@@ -11,6 +10,7 @@ import { endpointEvidence, gateEvidence } from './evidence-of.ts';
 import type { EvidenceTarget } from './evidence-plan.ts';
 import { probeEndpoint, type EndpointObservation, type ProbeOptions } from './probe-endpoint.ts';
 import { isProbeEvidenceFor } from './refresh.ts';
+import { ProbeSelectionError } from './selection-error.ts';
 
 /** How long probe evidence counts when neither `--max-age` nor the previous probe item says: a week of missed daily runs. */
 export const DEFAULT_PROBE_MAX_AGE = 'P7D';
@@ -38,19 +38,19 @@ export interface ProbeRun {
   gate?: GateObservation;
 }
 
-/** What to probe: every endpoint that is not retired, and the bootstrap gate; `only` narrows it (unknown ids are usage errors). */
+/** What to probe: every endpoint that is not retired, and the bootstrap gate; `only` narrows it (unknown ids are ProbeSelectionErrors). */
 export function selectProbes(graph: InventoryGraph, options: SelectOptions = {}): ProbeSelection {
   const gate = bootstrapGateOf(graph);
-  if (options.gateBase && !gate) throw new UsageError(`--gate-base: this inventory has no gate ${BOOTSTRAP_GATE.id} with the requirement ${BOOTSTRAP_GATE.requirement}`);
+  if (options.gateBase && !gate) throw new ProbeSelectionError('probe-no-bootstrap-gate', `--gate-base: this inventory has no gate ${BOOTSTRAP_GATE.id} with the requirement ${BOOTSTRAP_GATE.requirement}`);
   const endpoints = graph.byKind('endpoint');
   const probeable = [...endpoints.map((e) => e.id), ...(gate ? [gate.id] : [])];
   const only = options.only ? new Set(options.only) : undefined;
   for (const id of only ?? []) {
     if (probeable.includes(id)) continue;
     const record = graph.get(id);
-    if (record) throw new UsageError(`--only: "${id}" is a ${record.kind}; the probe checks endpoints${gate ? ` and the gate ${gate.id}` : ''}`);
+    if (record) throw new ProbeSelectionError('probe-not-probed-kind', `--only: "${id}" is a ${record.kind}; the probe checks endpoints${gate ? ` and the gate ${gate.id}` : ''}`, id);
     const hint = didYouMean(id, probeable);
-    throw new UsageError(`--only: no endpoint or probed gate has the id "${id}"${hint ? ` — ${hint}` : ''}`);
+    throw new ProbeSelectionError('probe-unknown-id', `--only: no endpoint or probed gate has the id "${id}"${hint ? ` — ${hint}` : ''}`, id);
   }
   const skipped: ProbeSelection['skipped'] = [];
   const chosen = endpoints.filter((e) => {
