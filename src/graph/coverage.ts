@@ -2,7 +2,7 @@ import type { Evidence } from '../model/evidence.ts';
 import type { InventoryRecord } from '../load/model-inventory.ts';
 import { RETIRED_STATUSES } from '../model/schemas.ts';
 import { toEpochMs } from '../model/time.ts';
-import type { InventoryGraph } from './graph.ts';
+import type { GraphQueries } from './graph-queries.ts';
 
 export type CoverageGap = 'no-backup-set' | 'backup-unverified' | 'backup-failing' | 'restore-untested' | 'restore-failing';
 
@@ -20,7 +20,7 @@ export interface StoreCoverage {
 const BACKUP_GAP_CATEGORY = 'ops-backup-gap';
 
 /** Every persistent store (a live service with `persistent: true`) × its backup sets. */
-export function deriveBackupCoverage(graph: InventoryGraph): StoreCoverage[] {
+export function deriveBackupCoverage(graph: GraphQueries): StoreCoverage[] {
   return graph
     .byKind('service')
     .filter((s) => s.data.persistent === true && !RETIRED_STATUSES.has(s.data.status))

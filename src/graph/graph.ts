@@ -6,6 +6,7 @@ import type { Owner, Vocabulary } from '../model/vocabulary.ts';
 import type { Manifest } from '../model/vocabulary.ts';
 import { deriveBackupCoverage, type StoreCoverage } from './coverage.ts';
 import { deriveGateStatus, type GateStatus } from './gate-status.ts';
+import type { GraphQueries } from './graph-queries.ts';
 import { deriveWaveReadiness, type WaveReadiness } from './waves.ts';
 
 export interface Relation {
@@ -39,7 +40,7 @@ export interface GraphInput {
  * facts derived from them (gate status, backup coverage, wave readiness) at a
  * given `now`. Built once; every consumer asks it instead of re-walking files.
  */
-export class InventoryGraph {
+export class InventoryGraph implements GraphQueries {
   readonly now: number;
   readonly owners: readonly Owner[];
   readonly vocabulary: Vocabulary;

@@ -1,6 +1,6 @@
 import type { InventoryRecord } from '../load/model-inventory.ts';
 import type { EffectiveStatus, GateStatus } from './gate-status.ts';
-import type { InventoryGraph } from './graph.ts';
+import type { GraphQueries } from './graph-queries.ts';
 
 export type WaveVerdict = 'ready' | 'blocked' | 'not-ready';
 
@@ -15,11 +15,11 @@ export interface WaveReadiness {
 }
 
 /** Risks that block a wave: still raised, and about the wave or one of its gates. */
-export function openRisksOn(graph: InventoryGraph, ids: ReadonlySet<string>): InventoryRecord<'risk'>[] {
+export function openRisksOn(graph: GraphQueries, ids: ReadonlySet<string>): InventoryRecord<'risk'>[] {
   return graph.byKind('risk').filter((r) => r.data.status === 'raised' && r.data.affects.some((id) => ids.has(id)));
 }
 
-export function deriveWaveReadiness(graph: InventoryGraph): WaveReadiness[] {
+export function deriveWaveReadiness(graph: GraphQueries): WaveReadiness[] {
   return graph.byKind('migration-wave').map((wave) => {
     const gates = graph
       .referrers(wave.id, 'readiness-gate', 'wave')
