@@ -6,7 +6,7 @@ import { displayPathFor, parseCommandLine, parseNow, runCommand } from '../src/c
 import { openInventory } from '../src/inventory.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { directorySource } from '../src/load/source.ts';
-import { printDiagnostics } from '../src/output/diagnostics.ts';
+import { renderDiagnostics } from '../src/output/diagnostics.ts';
 import { normaliseBase } from '../src/site/site-config.ts';
 
 const USAGE = 'usage: npm run build -- [--root DIR] [--out DIR] [--base /sub/path/] [--repo-url URL] [--now ISO]';
@@ -27,7 +27,7 @@ await runCommand(async () => {
   // The site is built only from an inventory that validates, with the same diagnostics.
   const { diagnostics, errors, graph } = await openInventory(directorySource(root), { now, cache: await fileParseCache(root) });
   if (errors > 0) {
-    process.stderr.write(printDiagnostics(diagnostics, 'text', { displayPath: displayPathFor(root), records: graph.size }));
+    process.stderr.write(renderDiagnostics(diagnostics, 'text', { displayPath: displayPathFor(root), records: graph.size }));
     process.stderr.write('build: refused, the inventory does not validate\n');
     return 1;
   }

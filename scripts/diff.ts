@@ -1,11 +1,11 @@
 import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand, UsageError } from '../src/cli/args.ts';
 import { compareInventories } from '../src/diff/change-set.ts';
 import { neighbourhoodMermaid } from '../src/diff/neighbourhood.ts';
-import { DIFF_FORMATS, renderDiff } from '../src/diff/render-diff.ts';
 import { openInventory } from '../src/inventory.ts';
 import { gitSource, GitRefError } from '../src/load/git-source.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { directorySource, type InventorySource } from '../src/load/source.ts';
+import { DIFF_FORMATS, renderDiffReport } from '../src/output/diff-report.ts';
 
 const USAGE = 'usage: npm run diff -- --base REF [--head REF] [--format md|json] [--root DIR] [--now ISO]   (--head defaults to the working tree)';
 
@@ -36,7 +36,7 @@ await runCommand(async () => {
   const changes = compareInventories(base, head);
   const diagram = neighbourhoodMermaid(changes, base.graph, head.graph);
   process.stdout.write(
-    renderDiff(
+    renderDiffReport(
       {
         base: args.base,
         head: args.head ?? 'working tree',

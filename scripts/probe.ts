@@ -7,7 +7,7 @@ import { durationSchema } from '../src/model/time.ts';
 import { planEvidence, writeEvidence } from '../src/probe/evidence-plan.ts';
 import { probeReport, renderProbeText } from '../src/probe/report.ts';
 import { evidenceTargets, runProbes, selectProbes } from '../src/probe/run-probes.ts';
-import { printDiagnostics } from '../src/output/diagnostics.ts';
+import { renderDiagnostics } from '../src/output/diagnostics.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 import { interHubBase } from '../src/sync/config.ts';
 
@@ -45,15 +45,15 @@ await runCommand(async () => {
   const opened = await openInventory(source, { now, ...(cache ? { cache } : {}) });
   if (opened.errors > 0) {
     const errors = opened.diagnostics.filter((d) => d.severity === 'error');
-    process.stderr.write(printDiagnostics(errors, 'text', { displayPath, records: opened.graph.size }));
+    process.stderr.write(renderDiagnostics(errors, 'text', { displayPath, records: opened.graph.size }));
     process.stderr.write('probe: the inventory has errors (see npm run validate); nothing was probed or written\n');
     return 1;
   }
   const selection = selectProbes(opened.graph, { ...(only ? { only } : {}), skipLoopback: args['skip-loopback'], ...(gateBase ? { gateBase } : {}) });
 
   const run = await runProbes(selection, { timeoutMs, concurrency, ca, now });
-  const plan = await planEvidence(source, opened, evidenceTargets(opened.graph, run, maxAge), cache ? { cache } : {});
-  if (args.write) await writeEvidence(root, plan);
+  const planned = await planEvidence(source, opened, evidenceTargets(opened.graph, run, maxAge), cache ? { cache } : {});
+  const plan = args.write ? await writeEvidence(root, planned, cache ? { cache } : {}) : planned;
   const report = probeReport(run, selection, plan, plan.after.graph, args.write);
   if (args.report) await writeFileAtomic(args.report, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(renderProbeText(report, plan, plan.after.graph, displayPath));

@@ -3,7 +3,7 @@ import { displayPathFor, parseCommandLine, runCommand } from '../src/cli/args.ts
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
 import { MANIFEST_FILE, WIDGET_SEED_FILE } from '../src/model/vocabulary.ts';
-import { printDiagnostics } from '../src/output/diagnostics.ts';
+import { renderDiagnostics } from '../src/output/diagnostics.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 import { manifestSeedText, widgetSeedText } from '../src/seeds/seed-files.ts';
 
@@ -15,7 +15,7 @@ await runCommand(async () => {
   // Stale seeds are what this command fixes; anything else must be fixed first.
   const blocking = diagnostics.filter((d) => d.severity === 'error' && d.code !== 'seed-stale');
   if (blocking.length > 0 || !graph.manifest) {
-    process.stderr.write(printDiagnostics(blocking, 'text', { displayPath: displayPathFor(args.root), records: graph.size }));
+    process.stderr.write(renderDiagnostics(blocking, 'text', { displayPath: displayPathFor(args.root), records: graph.size }));
     process.stderr.write('seeds: not written — fix the errors above first\n');
     return 1;
   }

@@ -7,7 +7,7 @@ import { InterHubError } from '../src/interhub/client.ts';
 import { openInventory } from '../src/inventory.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { directorySource } from '../src/load/source.ts';
-import { printDiagnostics } from '../src/output/diagnostics.ts';
+import { renderDiagnostics } from '../src/output/diagnostics.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 import { bootstrap, BOOTSTRAP_RUNBOOK } from '../src/sync/bootstrap.ts';
 import { requireRuntimeCredentials, syncConfigFromEnv } from '../src/sync/config.ts';
@@ -66,7 +66,7 @@ await runCommand(async () => {
     cache: await fileParseCache(args.root),
   });
   if (errors > 0 || !graph.manifest) {
-    process.stderr.write(printDiagnostics(diagnostics, 'text', { displayPath: displayPathFor(args.root), records: graph.size }));
+    process.stderr.write(renderDiagnostics(diagnostics, 'text', { displayPath: displayPathFor(args.root), records: graph.size }));
     err('sync: refused — the inventory fails validate; nothing was sent');
     return 1;
   }

@@ -2,7 +2,7 @@ import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand } from '.
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
-import { DIAGNOSTIC_FORMATS, printDiagnostics } from '../src/output/diagnostics.ts';
+import { DIAGNOSTIC_FORMATS, renderDiagnostics } from '../src/output/diagnostics.ts';
 
 const USAGE = 'usage: npm run validate -- [--root DIR] [--format text|json|github] [--now ISO] [--no-cache]';
 
@@ -19,6 +19,6 @@ await runCommand(async () => {
     now: parseNow(args.now),
     ...(args['no-cache'] ? {} : { cache: await fileParseCache(root) }),
   });
-  process.stdout.write(printDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records: graph.size }));
+  process.stdout.write(renderDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records: graph.size }));
   return errors > 0 ? 1 : 0;
 });

@@ -1,68 +1,16 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { EffectiveStatus } from '../graph/gate-status.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
 import type { OpenedInventory } from '../inventory.ts';
-import type { Kind } from '../model/kinds.ts';
 import type { AnyRecord } from '../load/model-inventory.ts';
+import type { ChangeSet, FieldChange, GateTransition, RecordChange, RecordStatus, RelationChange, WaveChange } from '../output/diff-report.ts';
 import { flattenFields } from '../views/fields.ts';
 import { waveSummary, waveTitle } from '../views/gates.ts';
 
 /**
  * What a change does to the inventory, from the graphs of both sides: pure,
- * so the Markdown and JSON outputs are two printers of the same facts.
+ * so the Markdown and JSON outputs (src/output/diff-report.ts) are two
+ * printers of the same facts.
  */
-
-export type RecordStatus = 'added' | 'removed' | 'changed' | 'renamed' | 'moved';
-
-export interface FieldChange {
-  path: string;
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface RelationChange {
-  field: string;
-  to: string;
-}
-
-export interface RecordChange {
-  id: string;
-  kind: Kind;
-  title: string;
-  status: RecordStatus;
-  file: string;
-  /** Renamed (new id, same content) or moved (same id, another kind): where it was. */
-  before?: { id: string; kind: Kind; file: string };
-  fields: FieldChange[];
-  relations: { gained: RelationChange[]; lost: RelationChange[] };
-}
-
-export interface GateTransition {
-  id: string;
-  title: string;
-  before?: EffectiveStatus;
-  after?: EffectiveStatus;
-}
-
-export interface WaveChange {
-  id: string;
-  title: string;
-  before?: string;
-  after?: string;
-  verdictBefore?: string;
-  verdictAfter?: string;
-}
-
-export interface ChangeSet {
-  summary: { added: number; removed: number; changed: number; renamed: number; moved: number; gateTransitions: number; newErrors: number };
-  gates: GateTransition[];
-  waves: WaveChange[];
-  records: RecordChange[];
-  /** Every diagnostic of the head, as `validate` prints them. */
-  headDiagnostics: Diagnostic[];
-  /** Head errors the base did not have. */
-  newErrors: Diagnostic[];
-}
 
 /** Body of a record without its identity, so a renamed record compares equal to its old self. */
 function fieldsOf(record: AnyRecord): Map<string, unknown> {

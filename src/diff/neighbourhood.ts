@@ -1,6 +1,6 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import { topologyMermaid, topologyOf, type NodeMark, type Topology } from '../views/topology.ts';
-import type { ChangeSet } from './change-set.ts';
+import type { ChangeSet } from '../output/diff-report.ts';
 
 /** Diagrams in a PR comment stay small: the changed records and what touches them. */
 export const MAX_NEIGHBOURHOOD_NODES = 60;

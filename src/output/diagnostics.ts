@@ -1,15 +1,16 @@
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { OutputFormat } from './format.ts';
 
-export type DiagnosticFormat = 'text' | 'json' | 'github';
-export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['text', 'json', 'github'];
+export const DIAGNOSTIC_FORMATS = ['text', 'json', 'github'] as const satisfies readonly OutputFormat[];
+export type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
 
-export interface PrintContext {
+export interface DiagnosticsContext {
   /** Turns an inventory-relative path into the path shown (relative to the working directory). */
   displayPath: (file: string) => string;
   records: number;
 }
 
-export function printDiagnostics(list: readonly Diagnostic[], format: DiagnosticFormat, ctx: PrintContext): string {
+export function renderDiagnostics(list: readonly Diagnostic[], format: DiagnosticFormat, ctx: DiagnosticsContext): string {
   switch (format) {
     case 'json':
       return asJson(list, ctx);
@@ -27,15 +28,17 @@ export function summaryLine(list: readonly Diagnostic[], records: number): strin
   return `${mark} ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${plural(c.notice, 'notice')} in ${plural(records, 'record')}`;
 }
 
-function asText(list: readonly Diagnostic[], ctx: PrintContext): string {
-  const lines = list.flatMap((d) => [
-    `${ctx.displayPath(d.file)}:${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`,
-    ...(d.hint ? [`  hint: ${d.hint}`] : []),
-  ]);
+/** One diagnostic as people read it, `file:line:col severity code: message`, and its hint below. */
+export function diagnosticLines(d: Diagnostic, displayPath: (file: string) => string): string[] {
+  return [`${displayPath(d.file)}:${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`, ...(d.hint ? [`  hint: ${d.hint}`] : [])];
+}
+
+function asText(list: readonly Diagnostic[], ctx: DiagnosticsContext): string {
+  const lines = list.flatMap((d) => diagnosticLines(d, ctx.displayPath));
   return [...lines, summaryLine(list, ctx.records)].join('\n') + '\n';
 }
 
-function asJson(list: readonly Diagnostic[], ctx: PrintContext): string {
+function asJson(list: readonly Diagnostic[], ctx: DiagnosticsContext): string {
   const counts = countBySeverity(list);
   return (
     JSON.stringify(
@@ -55,7 +58,7 @@ function asJson(list: readonly Diagnostic[], ctx: PrintContext): string {
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-function asGithub(list: readonly Diagnostic[], ctx: PrintContext): string {
+function asGithub(list: readonly Diagnostic[], ctx: DiagnosticsContext): string {
   const level = { error: 'error', warning: 'warning', notice: 'notice' } as const;
   const lines = list.map((d) => {
     const props = `file=${escapeProperty(ctx.displayPath(d.file))},line=${d.line},col=${d.col},title=${escapeProperty(d.code)}`;

@@ -1,10 +1,69 @@
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { EffectiveStatus } from '../graph/gate-status.ts';
 import type { WaveVerdict } from '../graph/waves.ts';
-import { summaryLine } from '../output/diagnostics.ts';
+import type { Kind } from '../model/kinds.ts';
 import { fieldText } from '../views/fields.ts';
 import { gateStatusView, verdictView } from '../views/status.ts';
-import type { ChangeSet, FieldChange, RecordChange } from './change-set.ts';
+import { diagnosticLines, summaryLine } from './diagnostics.ts';
+import type { OutputFormat } from './format.ts';
+
+/**
+ * What a change does to the inventory (built by src/diff from the graphs of
+ * both sides) and its two printers: Markdown for a PR comment, JSON for
+ * machines — the same facts.
+ */
+
+export type RecordStatus = 'added' | 'removed' | 'changed' | 'renamed' | 'moved';
+
+export interface FieldChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface RelationChange {
+  field: string;
+  to: string;
+}
+
+export interface RecordChange {
+  id: string;
+  kind: Kind;
+  title: string;
+  status: RecordStatus;
+  file: string;
+  /** Renamed (new id, same content) or moved (same id, another kind): where it was. */
+  before?: { id: string; kind: Kind; file: string };
+  fields: FieldChange[];
+  relations: { gained: RelationChange[]; lost: RelationChange[] };
+}
+
+export interface GateTransition {
+  id: string;
+  title: string;
+  before?: EffectiveStatus;
+  after?: EffectiveStatus;
+}
+
+export interface WaveChange {
+  id: string;
+  title: string;
+  before?: string;
+  after?: string;
+  verdictBefore?: string;
+  verdictAfter?: string;
+}
+
+export interface ChangeSet {
+  summary: { added: number; removed: number; changed: number; renamed: number; moved: number; gateTransitions: number; newErrors: number };
+  gates: GateTransition[];
+  waves: WaveChange[];
+  records: RecordChange[];
+  /** Every diagnostic of the head, as `validate` prints them. */
+  headDiagnostics: Diagnostic[];
+  /** Head errors the base did not have. */
+  newErrors: Diagnostic[];
+}
 
 /** A diff as reviewers read it (Markdown, for a PR comment) and as machines do (JSON): the same facts. */
 export interface DiffReport {
@@ -17,7 +76,7 @@ export interface DiffReport {
   displayPath: (file: string) => string;
 }
 
-export const DIFF_FORMATS = ['md', 'json'] as const;
+export const DIFF_FORMATS = ['md', 'json'] as const satisfies readonly OutputFormat[];
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 /** Caps that keep a comment on a 10,000-record change readable (and under the forges' size limits). */
@@ -27,7 +86,7 @@ const MAX_FIELDS = 25;
 const MAX_DIAGNOSTICS = 50;
 const MAX_CELL = 120;
 
-export function summaryOf(c: ChangeSet): string {
+function summaryOf(c: ChangeSet): string {
   const s = c.summary;
   const records = [
     `${s.added} added`,
@@ -86,11 +145,7 @@ function recordSection(r: RecordChange, display: (f: string) => string): string[
   return out;
 }
 
-function diagnosticLines(list: readonly Diagnostic[], display: (f: string) => string): string[] {
-  return list.slice(0, MAX_DIAGNOSTICS).flatMap((d) => [`${display(d.file)}:${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`, ...(d.hint ? [`  hint: ${d.hint}`] : [])]);
-}
-
-export function renderMarkdown(report: DiffReport): string {
+function asMarkdown(report: DiffReport): string {
   const { changes: c, displayPath } = report;
   const out = [`## Inventory diff: \`${report.base}\` → ${report.head === 'working tree' ? 'working tree' : `\`${report.head}\``}`, '', `**${summaryOf(c)}**`];
 
@@ -125,14 +180,14 @@ export function renderMarkdown(report: DiffReport): string {
   if (c.headDiagnostics.length === 0) out.push(summaryLine([], report.headRecords));
   else {
     out.push(`${summaryLine(c.headDiagnostics, report.headRecords)}${c.newErrors.length ? ` (${c.newErrors.length} new)` : ''}`, '');
-    out.push(`<details${counts.error > 0 ? ' open' : ''}>`, `<summary>${c.headDiagnostics.length} diagnostic(s)</summary>`, '', '```text', ...diagnosticLines(c.headDiagnostics, displayPath));
+    out.push(`<details${counts.error > 0 ? ' open' : ''}>`, `<summary>${c.headDiagnostics.length} diagnostic(s)</summary>`, '', '```text', ...c.headDiagnostics.slice(0, MAX_DIAGNOSTICS).flatMap((d) => diagnosticLines(d, displayPath)));
     if (c.headDiagnostics.length > MAX_DIAGNOSTICS) out.push(`… and ${c.headDiagnostics.length - MAX_DIAGNOSTICS} more (npm run validate lists them all)`);
     out.push('```', '', '</details>');
   }
   return `${out.join('\n')}\n`;
 }
 
-export function renderJson(report: DiffReport): string {
+function asJson(report: DiffReport): string {
   const { changes: c, displayPath } = report;
   const withPath = (d: Diagnostic) => ({ ...d, file: displayPath(d.file) });
   const json = {
@@ -154,6 +209,6 @@ export function renderJson(report: DiffReport): string {
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
-export function renderDiff(report: DiffReport, format: DiffFormat): string {
-  return format === 'json' ? renderJson(report) : renderMarkdown(report);
+export function renderDiffReport(report: DiffReport, format: DiffFormat): string {
+  return format === 'json' ? asJson(report) : asMarkdown(report);
 }
