@@ -14,7 +14,8 @@ export const evidenceSourceSchema = z
       .regex(/^[0-9a-f]{7,40}$/, { error: 'must be a git commit SHA (7–40 hex digits)' })
       .optional(),
     workplan: z.string().min(1).optional(),
-    probe: z.literal('probe').optional(),
+    /** The ops-hub collector that wrote it: `probe` (HTTP, the gate) or `discover` (Kubernetes). */
+    probe: z.enum(['probe', 'discover']).optional(),
   })
   .refine((s) => Object.values(s).some((v) => v !== undefined), {
     error: 'needs at least one of url, repo, commit, workplan or probe',

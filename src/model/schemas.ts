@@ -15,10 +15,10 @@ export const STATUSES = {
   environment: ['active', 'planned', 'retired'],
   host: ['active', 'planned', 'retired', 'unknown'],
   cluster: ['active', 'planned', 'retired', 'unknown'],
-  service: ['active', 'degraded', 'planned', 'retired', 'unknown'],
-  endpoint: ['active', 'degraded', 'planned', 'retired', 'unknown'],
+  service: ['active', 'degraded', 'planned', 'retired', 'unknown', 'draft'],
+  endpoint: ['active', 'degraded', 'planned', 'retired', 'unknown', 'draft'],
   release: ['current', 'planned', 'superseded', 'retired'],
-  'backup-set': ['active', 'planned', 'retired', 'unknown'],
+  'backup-set': ['active', 'planned', 'retired', 'unknown', 'draft'],
   runbook: ['draft', 'reviewed', 'retired'],
   incident: ['open', 'mitigated', 'resolved'],
   'readiness-gate': ['pending', 'passed', 'failed'],
@@ -72,6 +72,30 @@ const requirementSchema = z.strictObject({
   maxAge: durationSchema.optional(),
 });
 
+/**
+ * The Kubernetes objects a record may stand for, by record kind (discovery,
+ * `npm run discover`). `Cluster` is a CloudNativePG cluster
+ * (postgresql.cnpg.io/v1); a backup set names it, or the ScheduledBackup
+ * whose backups it covers.
+ */
+export const K8S_OBJECT_KINDS = {
+  service: ['Deployment', 'StatefulSet', 'DaemonSet', 'Cluster'],
+  endpoint: ['Ingress'],
+  'backup-set': ['Cluster', 'ScheduledBackup'],
+} as const;
+
+const k8sLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const k8sSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Where a record lives in its cluster; without it discovery looks for the record's id (see README "Discovery"). */
+function k8sBlock(kinds: readonly [string, ...string[]]) {
+  return z.strictObject({
+    namespace: z.string().max(63).regex(k8sLabel, { error: 'must be a Kubernetes namespace: lowercase letters, digits and "-"' }),
+    kind: z.enum(kinds),
+    name: z.string().max(253).regex(k8sSubdomain, { error: 'must be a Kubernetes object name: lowercase letters, digits, "-" and "."' }),
+  });
+}
+
 /** One strict schema per kind: an unknown field is an error, so typos never pass silently. */
 export function buildSchemas(vocab: Vocabulary) {
   return {
@@ -105,6 +129,7 @@ export function buildSchemas(vocab: Vocabulary) {
       dependsOn: z.array(ref('service')).optional(),
       datastores: z.array(ref('service')).optional(),
       repo: z.string().optional(),
+      k8s: k8sBlock(K8S_OBJECT_KINDS.service).optional(),
     }),
     endpoint: z.strictObject({
       ...envelope('endpoint', vocab),
@@ -116,6 +141,7 @@ export function buildSchemas(vocab: Vocabulary) {
         headers: z.record(z.string(), z.string()).optional(),
       }),
       evidence: z.array(evidenceSchema).optional(),
+      k8s: k8sBlock(K8S_OBJECT_KINDS.endpoint).optional(),
     }),
     release: z.strictObject({
       ...envelope('release', vocab),
@@ -133,6 +159,7 @@ export function buildSchemas(vocab: Vocabulary) {
       retention: z.string().optional(),
       lastVerifiedBackup: evidenceSchema.optional(),
       lastRestoreTest: evidenceSchema.optional(),
+      k8s: k8sBlock(K8S_OBJECT_KINDS['backup-set']).optional(),
     }),
     runbook: z.strictObject({
       ...envelope('runbook', vocab),

@@ -26,11 +26,15 @@ export function refreshed<T>(items: readonly T[], item: T, isOld: (item: unknown
   return items.flatMap((x, i) => (i === plan.replaceAt ? [item] : plan.remove.includes(i) ? [] : [x]));
 }
 
-/** Probe-written evidence of one probed thing: `source.probe` set, and for gates the same requirement. */
-export function isProbeEvidenceFor(requirement: string | undefined): (item: unknown) => boolean {
+/**
+ * Evidence one collector wrote about one thing: `source.probe` names the
+ * collector (`probe`, or `discover` for Kubernetes evidence), and for gates
+ * the same requirement. Each collector refreshes only its own items.
+ */
+export function isProbeEvidenceFor(requirement: string | undefined, collector: 'probe' | 'discover' = 'probe'): (item: unknown) => boolean {
   return (item) => {
     if (item === null || typeof item !== 'object') return false;
     const { source, requirement: req } = item as { source?: { probe?: unknown }; requirement?: unknown };
-    return source?.probe === 'probe' && req === requirement;
+    return source?.probe === collector && req === requirement;
   };
 }

@@ -1,4 +1,4 @@
-import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Evidence } from '../model/evidence.ts';
 import { refreshed, refreshPlan } from './refresh.ts';
 
@@ -34,12 +34,8 @@ export class EvidenceEditError extends Error {}
  * as a block list under the same key.
  */
 export function spliceEvidence(text: string, item: Evidence, isOld: (raw: unknown) => boolean): EvidenceSplice {
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) throw new EvidenceEditError(`does not parse as YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-  const root = doc.contents;
-  if (!isMap(root) || root.flow || !root.range) throw new EvidenceEditError('is not a block mapping');
-  const nl = text.includes('\r\n') ? '\r\n' : '\n';
-  const pair = root.items.find((p) => isScalar(p.key) && p.key.value === 'evidence') as Pair<Node, Node | null> | undefined;
+  const { root, nl } = parseRecord(text);
+  const pair = pairOf(root, 'evidence');
   const list = pair?.value;
 
   let edits: Edit[];
@@ -61,19 +57,57 @@ export function spliceEvidence(text: string, item: Evidence, isOld: (raw: unknow
     // No block items to splice between: write the whole list as a block under the key.
     const existing = isSeq(list) ? (list.items as Node[]).map((n) => n.toJSON() as Evidence) : [];
     action = refreshPlan(existing, isOld).replaceAt === undefined ? 'add' : 'replace';
-    const keyCol = columnOf(text, (root.items[0]!.key as Node).range![0]);
+    const keyCol = keyColumn(text, root);
     const block = `${' '.repeat(keyCol)}evidence:${nl}${refreshed(existing, item, isOld).map((e) => emitItem(e, keyCol + 2, nl)).join('')}`;
-    if (pair) {
-      const key = pair.key as Node;
-      const start = lineStart(text, key.range![0]);
-      if (text.slice(start, key.range![0]).trim() !== '') throw new EvidenceEditError('has `evidence:` in an unusual layout; put the key on its own line');
-      edits = [{ start, end: lineEnd(text, list?.range?.[1] ?? key.range![1]), insert: block }];
-    } else {
-      const at = lineEnd(text, root.range[1]);
-      edits = [{ start: at, end: at, insert: (endsLine(text, at) ? '' : nl) + block }];
-    }
+    edits = [keyBlockEdit(text, root, pair, block, nl)];
   }
   return { text: applyEdits(text, edits, nl), action, hunks: hunksOf(text, edits) };
+}
+
+/**
+ * Sets one top-level field of a YAML record to `value` (a scalar, or an
+ * evidence item such as a backup set's lastVerifiedBackup) by editing its
+ * text: the key's lines are replaced, or the key is appended; every other
+ * byte stays.
+ */
+export function spliceField(text: string, key: string, value: unknown): EvidenceSplice {
+  const { root, nl } = parseRecord(text);
+  const pair = pairOf(root, key);
+  const doc = new Document({ [key]: value });
+  const source = doc.getIn([key, 'source'], true);
+  if (isMap(source)) source.flow = true;
+  const pad = ' '.repeat(keyColumn(text, root));
+  const lines = doc.toString({ lineWidth: 0, singleQuote: true }).replace(/\n$/, '').split('\n');
+  const edits = [keyBlockEdit(text, root, pair, lines.map((line) => (line === '' ? '' : pad + line)).join(nl) + nl, nl)];
+  return { text: applyEdits(text, edits, nl), action: pair ? 'replace' : 'add', hunks: hunksOf(text, edits) };
+}
+
+function parseRecord(text: string): { root: YAMLMap<Node, Node | null>; nl: string } {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) throw new EvidenceEditError(`does not parse as YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
+  const root = doc.contents;
+  if (!isMap(root) || root.flow || !root.range) throw new EvidenceEditError('is not a block mapping');
+  return { root: root as YAMLMap<Node, Node | null>, nl: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+function pairOf(root: YAMLMap<Node, Node | null>, key: string): Pair<Node, Node | null> | undefined {
+  return root.items.find((p) => isScalar(p.key) && p.key.value === key);
+}
+
+function keyColumn(text: string, root: YAMLMap<Node, Node | null>): number {
+  return columnOf(text, root.items[0]!.key.range![0]);
+}
+
+/** Replaces a top-level key and its value (from the key's line to the value's last line) by `block`, or appends `block` after the mapping. */
+function keyBlockEdit(text: string, root: YAMLMap<Node, Node | null>, pair: Pair<Node, Node | null> | undefined, block: string, nl: string): Edit {
+  if (!pair) {
+    const at = lineEnd(text, root.range![1]);
+    return { start: at, end: at, insert: (endsLine(text, at) ? '' : nl) + block };
+  }
+  const key = pair.key;
+  const start = lineStart(text, key.range![0]);
+  if (text.slice(start, key.range![0]).trim() !== '') throw new EvidenceEditError(`has \`${String(key)}:\` in an unusual layout; put the key on its own line`);
+  return { start, end: lineEnd(text, pair.value?.range?.[1] ?? key.range![1]), insert: block };
 }
 
 /** An evidence item in the house style: block mapping, `source` as a flow map, single quotes. */
