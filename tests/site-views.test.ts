@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../src/site/markdown.ts';
+import { markdownToSafeHtml } from '../src/site/markdown.ts';
 import { normaliseBase } from '../src/site/site-config.ts';
 import { flattenFields } from '../src/views/fields.ts';
 import { evidenceFreshness, gateRows, waveSummary } from '../src/views/gates.ts';
@@ -75,7 +75,7 @@ describe('gate and field views', () => {
 
 describe('site helpers', () => {
   it('sanitize Markdown', () => {
-    const html = renderMarkdown('# T\n\n<script>x()</script>\n\n[a](javascript:x()) [b](https://ok.test/) ![i](https://far.test/i.png) ![j](local.png)');
+    const html = markdownToSafeHtml('# T\n\n<script>x()</script>\n\n[a](javascript:x()) [b](https://ok.test/) ![i](https://far.test/i.png) ![j](local.png)');
     expect(html).not.toMatch(/script|javascript:|far\.test/);
     expect(html).toContain('<a href="https://ok.test/" rel="noopener noreferrer">b</a>');
     expect(html).toContain('<h1>T</h1>');

@@ -8,7 +8,7 @@ const marked = new Marked({ gfm: true, async: false });
  * no `javascript:` URLs, and no images from other hosts (pages make no
  * off-host requests).
  */
-export function renderMarkdown(markdown: string): string {
+export function markdownToSafeHtml(markdown: string): string {
   const html = marked.parse(markdown) as string;
   return sanitizeHtml(html, {
     allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'h1', 'h2', 'details', 'summary', 'del', 'input'],
