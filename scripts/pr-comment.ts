@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { oneOf, parseCommandLine, runCommand, UsageError } from '../src/cli/args.ts';
+import { oneOf, parseCommandLine, positiveInteger, runCommand, UsageError } from '../src/cli/args.ts';
 import { FORGES, ForgeError, type ForgeTarget } from '../src/forge/forge-api.ts';
 import { upsertStickyComment } from '../src/forge/sticky-comment.ts';
 
@@ -13,11 +13,6 @@ async function prFromEvent(): Promise<number | undefined> {
   if (!env['GITHUB_EVENT_PATH']) return undefined;
   const event = JSON.parse(await readFile(env['GITHUB_EVENT_PATH'], 'utf8')) as { pull_request?: { number?: unknown } };
   return typeof event.pull_request?.number === 'number' ? event.pull_request.number : undefined;
-}
-
-function positiveInt(name: string, value: string): number {
-  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--${name} must be a positive whole number (got "${value}")\n${USAGE}`);
-  return Number(value);
 }
 
 await runCommand(async () => {
@@ -36,7 +31,7 @@ await runCommand(async () => {
   if (!args['body-file']) throw new UsageError(`--body-file is required\n${USAGE}`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(args.key)) throw new UsageError(`--key must be a lowercase slug (got "${args.key}")`);
   const forge = oneOf('forge', args.forge, FORGES, env['GITEA_ACTIONS'] === 'true' ? 'gitea' : 'github');
-  const pr = args.pr ? positiveInt('pr', args.pr) : await prFromEvent();
+  const pr = positiveInteger('pr', args.pr) ?? (await prFromEvent());
   if (pr === undefined) throw new UsageError(`--pr is required outside a pull_request workflow\n${USAGE}`);
   const api = args.api ?? env['GITHUB_API_URL'] ?? (forge === 'github' ? 'https://api.github.com' : undefined);
   if (!api) throw new UsageError(`--api is required (for Gitea: https://<host>/api/v1)\n${USAGE}`);

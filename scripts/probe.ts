@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { displayPathFor, parseCommandLine, parseNow, runCommand, UsageError } from '../src/cli/args.ts';
-import { openInventory } from '../src/inventory.ts';
+import { displayPathFor, parseCommandLine, parseNow, positiveInteger, runCommand, UsageError } from '../src/cli/args.ts';
+import { openOrRefuse } from '../src/cli/open-or-refuse.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { directorySource } from '../src/load/source.ts';
 import { durationSchema } from '../src/model/time.ts';
 import { planEvidence, writeEvidence } from '../src/probe/evidence-plan.ts';
 import { probeReport, renderProbeText } from '../src/probe/report.ts';
 import { evidenceTargets, runProbes, selectProbes } from '../src/probe/run-probes.ts';
-import { renderDiagnostics } from '../src/output/diagnostics.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 import { interHubBase } from '../src/sync/config.ts';
 
@@ -42,13 +41,8 @@ await runCommand(async () => {
   const source = directorySource(root);
   const displayPath = displayPathFor(root);
   const cache = args['no-cache'] ? undefined : await fileParseCache(root);
-  const opened = await openInventory(source, { now, ...(cache ? { cache } : {}) });
-  if (opened.errors > 0) {
-    const errors = opened.diagnostics.filter((d) => d.severity === 'error');
-    process.stderr.write(renderDiagnostics(errors, 'text', { displayPath, records: opened.graph.size }));
-    process.stderr.write('probe: the inventory has errors (see npm run validate); nothing was probed or written\n');
-    return 1;
-  }
+  const opened = await openOrRefuse(root, { now, ...(cache ? { cache } : {}), refusal: 'probe: the inventory has errors (see npm run validate); nothing was probed or written' });
+  if (!opened) return 1;
   const selection = selectProbes(opened.graph, { ...(only ? { only } : {}), skipLoopback: args['skip-loopback'], ...(gateBase ? { gateBase } : {}) });
 
   const run = await runProbes(selection, { timeoutMs, concurrency, ca, now });
@@ -59,13 +53,6 @@ await runCommand(async () => {
   process.stdout.write(renderProbeText(report, plan, plan.after.graph, displayPath));
   return report.ok ? 0 : 1;
 });
-
-function positiveInteger(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive whole number (got "${value}")`);
-  return n;
-}
 
 /** `--ca FILE`: PEM certificates trusted in addition to the system's, e.g. a test's own CA. */
 async function readCa(file: string): Promise<string> {

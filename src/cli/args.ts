@@ -31,6 +31,15 @@ export function oneOf<T extends string>(name: string, value: string | undefined,
   throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
+/** A flag that counts something (a timeout, a PR number): digits only, at least 1. */
+export function positiveInteger(name: string, value: string | undefined, fallback: number): number;
+export function positiveInteger(name: string, value: string | undefined): number | undefined;
+export function positiveInteger(name: string, value: string | undefined, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--${name} must be a positive whole number (got "${value}")`);
+  return Number(value);
+}
+
 /** Shows inventory paths relative to the working directory, as editors and CI expect. */
 export function displayPathFor(root: string): (file: string) => string {
   return (file) => path.relative(process.cwd(), path.resolve(root, file)).split(path.sep).join('/');
