@@ -4,8 +4,9 @@ import { openOrRefuse } from '../src/cli/open-or-refuse.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { directorySource } from '../src/load/source.ts';
 import { durationSchema } from '../src/model/time.ts';
+import { renderProbeReport } from '../src/output/probe-report.ts';
 import { planEvidence, writeEvidence } from '../src/probe/evidence-plan.ts';
-import { probeReport, renderProbeText } from '../src/probe/report.ts';
+import { probeReport } from '../src/probe/report.ts';
 import { evidenceTargets, runProbes, selectProbes } from '../src/probe/run-probes.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 import { interHubBase } from '../src/sync/config.ts';
@@ -49,8 +50,9 @@ await runCommand(async () => {
   const planned = await planEvidence(source, opened, evidenceTargets(opened.graph, run, maxAge), cache ? { cache } : {});
   const plan = args.write ? await writeEvidence(root, planned, cache ? { cache } : {}) : planned;
   const report = probeReport(run, selection, plan, plan.after.graph, args.write);
-  if (args.report) await writeFileAtomic(args.report, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(renderProbeText(report, plan, plan.after.graph, displayPath));
+  const view = { report, hunks: plan.changes.map((c) => c.hunks), now: plan.after.graph.now, displayPath };
+  if (args.report) await writeFileAtomic(args.report, renderProbeReport(view, 'json'));
+  process.stdout.write(renderProbeReport(view, 'text'));
   return report.ok ? 0 : 1;
 });
 

@@ -7,7 +7,8 @@ import type { Evidence } from '../model/evidence.ts';
 import type { InventoryRecord } from '../load/model-inventory.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { isProbeEvidenceFor, refreshed } from './refresh.ts';
-import { EvidenceEditError, spliceEvidence, type Hunk } from './write-evidence.ts';
+import { EvidenceEditError, spliceEvidence } from './write-evidence.ts';
+import type { Hunk } from '../output/probe-report.ts';
 
 /** A new evidence item for one record (for a gate: one requirement). */
 export interface EvidenceTarget {

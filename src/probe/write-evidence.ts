@@ -1,13 +1,7 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Evidence } from '../model/evidence.ts';
+import type { Hunk } from '../output/probe-report.ts';
 import { refreshed, refreshPlan } from './refresh.ts';
-
-/** One changed region, for showing what would change: 1-based line in the old text. */
-export interface Hunk {
-  line: number;
-  removed: string[];
-  added: string[];
-}
 
 export interface EvidenceSplice {
   text: string;

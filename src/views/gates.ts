@@ -25,7 +25,7 @@ export function evidenceFreshness(view: EvidenceView, now: number): EvidenceFres
 }
 
 /** When a passed gate turns stale: "goes stale on 2026-07-08 (in 7 d)"; undefined when it is not passed or nothing it counts expires. */
-export function staleOn(status: GateStatus, now: number): string | undefined {
+export function staleOn(status: Pick<GateStatus, 'effective' | 'staleAtMs'>, now: number): string | undefined {
   if (status.effective !== 'passed' || status.staleAtMs === undefined) return undefined;
   return `goes stale on ${new Date(status.staleAtMs).toISOString().slice(0, 10)} (in ${formatAge(status.staleAtMs - now)})`;
 }
