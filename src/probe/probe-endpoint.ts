@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { getCACertificates, TLSSocket } from 'node:tls';
-import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { httpAgent } from '../util/http-agent.ts';
 import { stripQuery } from '../util/url.ts';
 import { expiryOf, readCertificateExpiry } from './peer-certificate.ts';
 
@@ -63,19 +63,11 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions):
   }
 
   let certExpiresAt: string | undefined;
-  // `ca` replaces the trust store, so the default roots (with NODE_EXTRA_CA_CERTS) come along.
-  const ca = options.ca?.length ? { ca: [...getCACertificates('default'), ...options.ca] } : {};
-  const connector = buildConnector({ timeout: options.timeoutMs, ...ca });
-  const agent = new Agent({
-    connect: (opts, callback) =>
-      connector(opts, (...args) => {
-        const socket = args[1];
-        if (socket instanceof TLSSocket) certExpiresAt = expiryOf(socket.getPeerX509Certificate());
-        callback(...args);
-      }),
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    keepAliveTimeout: 1,
+  const agent = httpAgent({
+    timeoutMs: options.timeoutMs,
+    keepAliveMs: 1,
+    ...(options.ca ? { ca: options.ca } : {}),
+    onTlsSocket: (socket) => (certExpiresAt = expiryOf(socket.getPeerX509Certificate())),
   });
   const started = performance.now();
   try {
