@@ -1,15 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandLine, runCommand, UsageError } from '../src/cli/args.ts';
-import { InterHubDevServer, NO_FAULTS, type DevServerFaults } from '../src/interhub/dev-server.ts';
+import { InterHubDevServer, NO_FAULTS, type DevDeployment, type DevServerFaults } from '../src/interhub/dev/server.ts';
+import { ROUTES, routeOfPath, type RouteName } from '../src/interhub/wire/routes.ts';
 import { manifestSchema, MANIFEST_FILE } from '../src/model/vocabulary.ts';
 
 const USAGE = `usage: npm run interhub:dev -- [--port N] [--host 127.0.0.1] [--data FILE] [--gate open|closed] [--seed-hub]
   faults: [--latency-ms N] [--rate-limit-every N] [--retry-after S] [--fail-every N]
-          [--drop-after-commit-every N] [--token-ttl-ms N] [--shift-pages-by N]
+          [--drop-after-commit-every N] [--token-ttl-ms N] [--shift-pages-by N] [--route-status PATH=STATUS,…]
+  deployment: [--needs-token PATH,…] [--without PATH,…] [--extra-fields]   (PATH as in the API, e.g. /policy-scopes)
   keys from the environment: IHUB_OPERATOR_KEY (bootstrap routes), OPS_HUB_KEY (with --seed-hub)`;
 
-const FAULT_FLAGS: Record<string, keyof DevServerFaults> = {
+type CountFault = { [K in keyof DevServerFaults]: DevServerFaults[K] extends number ? K : never }[keyof DevServerFaults];
+
+const FAULT_FLAGS: Record<string, CountFault> = {
   'latency-ms': 'latencyMs',
   'rate-limit-every': 'rateLimitEvery',
   'retry-after': 'retryAfterS',
@@ -25,6 +29,27 @@ function wholeNumber(flag: string, value: string): number {
   return n;
 }
 
+/** `/policy-scopes,/widget-types` → route names; an unknown path is a usage error naming the known ones. */
+function routeList(flag: string, value: string): RouteName[] {
+  return value.split(',').map((p) => {
+    const route = routeOfPath(p.trim());
+    if (!route) throw new UsageError(`--${flag}: "${p}" is not a route of the dev server (one of ${Object.values(ROUTES).join(', ')})`);
+    return route;
+  });
+}
+
+/** `/widgets=404,/event-types=503` → the status each route answers. */
+function routeStatus(value: string): Partial<Record<RouteName, number>> {
+  return Object.fromEntries(
+    value.split(',').map((pair) => {
+      const [p = '', status = ''] = pair.split('=');
+      const n = Number(status);
+      if (!Number.isInteger(n) || n < 100 || n > 599) throw new UsageError(`--route-status: "${pair}" is not PATH=STATUS with an HTTP status\n${USAGE}`);
+      return [routeList('route-status', p)[0]!, n];
+    }),
+  );
+}
+
 await runCommand(async () => {
   const args = parseCommandLine(
     process.argv.slice(2),
@@ -34,6 +59,10 @@ await runCommand(async () => {
       data: { type: 'string' },
       gate: { type: 'string', default: 'open' },
       'seed-hub': { type: 'boolean', default: false },
+      'route-status': { type: 'string' },
+      'needs-token': { type: 'string' },
+      without: { type: 'string' },
+      'extra-fields': { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((f) => [f, { type: 'string' as const }])),
     },
     USAGE,
@@ -44,19 +73,28 @@ await runCommand(async () => {
     const value = (args as Record<string, unknown>)[flag];
     if (typeof value === 'string') faults[key] = wholeNumber(flag, value);
   }
+  if (args['route-status']) faults.routeStatus = routeStatus(args['route-status']);
+  const deployment: Partial<DevDeployment> = {
+    ...(args['needs-token'] ? { tokenRoutes: routeList('needs-token', args['needs-token']) } : {}),
+    ...(args.without ? { absentRoutes: routeList('without', args.without) } : {}),
+    ...(args['extra-fields'] ? { extraFields: true } : {}),
+  };
   const operatorKey = process.env['IHUB_OPERATOR_KEY'];
   const server = await InterHubDevServer.start({
     port: wholeNumber('port', args.port),
     host: args.host,
     gateOpen: args.gate === 'open',
     faults,
+    deployment,
     ...(args.data ? { dataFile: path.resolve(args.data) } : {}),
     ...(operatorKey ? { operatorKey } : {}),
   });
 
   process.stdout.write(`Inter-Hub dev server on ${server.url} (bootstrap gate ${args.gate}${args.data ? `, state in ${args.data}` : ', in memory'})\n`);
   const active = Object.entries(faults).filter(([k, v]) => v !== NO_FAULTS[k as keyof DevServerFaults]);
-  if (active.length > 0) process.stdout.write(`faults: ${active.map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
+  const shown = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+  if (active.length > 0) process.stdout.write(`faults: ${active.map(([k, v]) => `${k}=${shown(v)}`).join(', ')}\n`);
+  if (Object.keys(deployment).length > 0) process.stdout.write(`deployment: ${Object.entries(deployment).map(([k, v]) => `${k}=${shown(v)}`).join(', ')}\n`);
   if (args['seed-hub']) {
     const key = process.env['OPS_HUB_KEY'];
     if (!key) throw new UsageError('--seed-hub needs OPS_HUB_KEY in the environment: the key the seeded API consumer accepts');

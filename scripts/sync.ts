@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand, UsageError } from '../src/cli/args.ts';
 import { headCommit } from '../src/git/history.ts';
-import { InterHubError } from '../src/interhub/client.ts';
+import { InterHubError } from '../src/interhub/errors.ts';
 import { openInventory } from '../src/inventory.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { directorySource } from '../src/load/source.ts';
@@ -11,8 +11,9 @@ import { renderDiagnostics } from '../src/output/diagnostics.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 import { bootstrap, BOOTSTRAP_RUNBOOK } from '../src/sync/bootstrap.ts';
 import { requireRuntimeCredentials, syncConfigFromEnv } from '../src/sync/config.ts';
-import { renderReport, REPORT_FORMATS } from '../src/sync/render-report.ts';
+import { renderSyncReport, SYNC_REPORT_FORMATS } from '../src/output/sync-report.ts';
 import { keyPrefix } from '../src/sync/report.ts';
+import { NeededRouteError } from '../src/sync/route-needs.ts';
 import { runSync, type SyncRun } from '../src/sync/run-sync.ts';
 
 const USAGE = `usage: npm run sync -- [--plan | --apply | --bootstrap] [--report FILE] [--mapping FILE]
@@ -58,7 +59,7 @@ await runCommand(async () => {
   const modes = (['plan', 'apply', 'bootstrap'] as const).filter((m) => args[m]);
   if (modes.length > 1) throw new UsageError(`choose one of --plan, --apply, --bootstrap\n${USAGE}`);
   const mode = modes[0] ?? 'plan';
-  const format = oneOf('format', args.format, REPORT_FORMATS, 'text');
+  const format = oneOf('format', args.format, SYNC_REPORT_FORMATS, 'text');
   const keyOut = mode === 'bootstrap' ? keyOutPath(args['key-out'], args.root) : undefined;
 
   const { graph, diagnostics, errors } = await openInventory(directorySource(args.root), {
@@ -87,7 +88,7 @@ await runCommand(async () => {
       if (result.gate.status !== 'open' || !result.hub || !result.consumer || !result.key) {
         process.stdout.write(`${JSON.stringify(result.gate, null, 2)}\n`);
         err(`sync: the bootstrap API gate is ${result.gate.status}: ${result.gate.reasons.join('; ')}`);
-        err(`sync: nothing was created. While the gate is closed, bootstrap is the attended path of ${BOOTSTRAP_RUNBOOK} (Inter-Hub UI or SQL, seed 002).`);
+        err(`sync: nothing was created. While the gate is closed, bootstrap is the attended path of ${BOOTSTRAP_RUNBOOK} (Inter-Hub UI or SQL).`);
         return 1;
       }
       process.stdout.write(`hub ${result.hub.slug} ${result.hub.id} (${result.hub.step})\n`);
@@ -104,17 +105,17 @@ await runCommand(async () => {
         process.stdout.write('API key: the OPS_HUB_KEY in the environment works for this consumer; no new key created\n');
       }
       const run = await runSync(graph, { ...common, hub: result.hub.id, mode: 'apply', credentials: { clientId: result.consumer.id, clientSecret: key } });
-      process.stdout.write(renderReport(run.report, format));
+      process.stdout.write(renderSyncReport(run.report, format));
       await writeOutputs(run, args);
       return run.outcome.complete ? 0 : 1;
     }
 
     const run = await runSync(graph, { ...common, mode, credentials: requireRuntimeCredentials(config) });
-    process.stdout.write(renderReport(run.report, format));
+    process.stdout.write(renderSyncReport(run.report, format));
     await writeOutputs(run, args);
     return run.outcome.complete ? 0 : 1;
   } catch (error) {
-    if (!(error instanceof InterHubError)) throw error;
+    if (!(error instanceof InterHubError || error instanceof NeededRouteError)) throw error;
     err(`sync: ${error.message}`);
     err(
       mode === 'bootstrap'

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventObservedAt } from '../src/interhub/wire.ts';
+import { eventObservedAt } from '../src/interhub/wire/events.ts';
 import { cli } from './helpers/cli.ts';
 import { fixture, open } from './helpers/fixture.ts';
 import { startHub, sync, type TestHub } from './helpers/interhub.ts';

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InterHubDevServer } from '../src/interhub/dev-server.ts';
+import { InterHubDevServer } from '../src/interhub/dev/server.ts';
 import { isoSeconds } from '../src/model/time.ts';
 import { probeEndpoint, type ProbeTarget } from '../src/probe/probe-endpoint.ts';
 import { isProbeEvidenceFor } from '../src/probe/refresh.ts';

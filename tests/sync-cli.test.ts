@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InterHubDevServer } from '../src/interhub/dev-server.ts';
+import { InterHubDevServer } from '../src/interhub/dev/server.ts';
 import { probeBootstrapGate } from '../src/interhub/gate-probe.ts';
 import { WIDGET_SEED_FILE } from '../src/model/vocabulary.ts';
 import { cli } from './helpers/cli.ts';

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { routePath } from '../../src/interhub/wire.ts';
+import { routePath } from '../../src/interhub/wire/routes.ts';
 import { writeSyntheticInventory } from './synthetic.ts';
-import type { SyncReport } from '../../src/sync/report.ts';
+import type { SyncReport } from '../../src/output/sync-report.ts';
 import { NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
 
 const SIZE = 1_000;

@@ -1,9 +1,11 @@
+import { request, type Agent, type Dispatcher } from 'undici';
+import { httpAgent, HTTP_TIMEOUT_MS } from '../util/http-agent.ts';
 import { parseJsonOrUndefined } from '../util/json.ts';
-import { Agent, request, type Dispatcher } from 'undici';
-import { BOOTSTRAP_PATHS, JSON_CONTENT_TYPE, openApiDocumentSchema, openApiPaths, routePath } from './wire.ts';
+import { openApiDocumentSchema, openApiPaths } from './wire/openapi.ts';
+import { BOOTSTRAP_PATHS, JSON_CONTENT_TYPE, routePath } from './wire/routes.ts';
 
 /**
- * The bootstrap API gate of seed 001 T03, without secrets: unauthenticated
+ * The bootstrap API gate of OPS-WP-0002 T03, without secrets: unauthenticated
  * `GET /api/v2/hubs` answers 401 (not 404) and the OpenAPI lists the
  * bootstrap paths. Anything that is not a clear answer (refused, timed out,
  * 5xx, an unexpected status, an OpenAPI that is not JSON) is `unreachable`.
@@ -22,10 +24,10 @@ export interface GateVerdict {
 type Answer = { ok: true; status: number; text: string } | { ok: false; why: string };
 
 export async function probeBootstrapGate(base: string, options: { timeoutMs?: number; now?: () => Date } = {}): Promise<GateVerdict> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? HTTP_TIMEOUT_MS;
   const checkedAt = (options.now ?? (() => new Date()))().toISOString();
   const origin = new URL(base).origin;
-  const agent = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 1_000 });
+  const agent = httpAgent({ timeoutMs, keepAliveMs: 1_000 });
   try {
     const [hubs, openapi] = await Promise.all([
       fetchText(agent, `${origin}${routePath('hubs')}`, timeoutMs),

@@ -1,7 +1,7 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import { probeBootstrapGate, type GateVerdict } from '../interhub/gate-probe.ts';
 import type { InventoryRecord } from '../load/model-inventory.ts';
-import { routePath } from '../interhub/wire.ts';
+import { routePath } from '../interhub/wire/routes.ts';
 
 /**
  * The gate the Inter-Hub bootstrap probe decides (seed 001 T03) and the

@@ -1,26 +1,18 @@
-import { InterHubError, type InterHubClient } from '../interhub/client.ts';
-import {
-  eventFilters,
-  eventIdempotencyKey,
-  eventMetadata,
-  eventSchema,
-  routePath,
-  widgetFilters,
-  widgetSchema,
-  type EventCreate,
-  type WidgetCreate,
-} from '../interhub/wire.ts';
+import type { InterHubClient } from '../interhub/client.ts';
+import { AuthError, CancelledError, ForbiddenError, InterHubError } from '../interhub/errors.ts';
+import { eventFilters, eventIdempotencyKey, eventMetadata, eventSchema, type EventCreate } from '../interhub/wire/events.ts';
+import { routePath } from '../interhub/wire/routes.ts';
+import { widgetFilters, widgetSchema, type WidgetCreate } from '../interhub/wire/widgets.ts';
+import type { SyncItemStatus as ItemStatus } from '../output/sync-report.ts';
 import type { EventPlan, SyncPlan, WidgetPlan } from './plan.ts';
 
 /**
  * Carries a plan out: widgets first, then the events on them. A create whose
  * answer was lost is looked for before it is sent again (by name for widgets,
  * by idempotency key for events), so a retry never duplicates. An item that
- * fails is recorded, not fatal; after an authentication or scope refusal
- * nothing more is attempted.
+ * fails is recorded, not fatal; an authentication or scope refusal stops the
+ * run: what is in flight is cut off and nothing more is attempted.
  */
-
-export type ItemStatus = 'planned' | 'created' | 'posted' | 'unchanged' | 'present' | 'reported' | 'skipped' | 'failed' | 'not-attempted';
 
 export interface WidgetOutcome extends WidgetPlan {
   status: ItemStatus;
@@ -67,18 +59,21 @@ export function plannedOutcome(plan: SyncPlan): SyncOutcome {
   };
 }
 
-function isFatal(err: unknown): boolean {
-  return err instanceof InterHubError && (err.code === 'auth' || err.code === 'forbidden');
-}
-
 function message(err: unknown): string {
   return err instanceof InterHubError ? err.message : `internal error: ${(err as Error).message}`;
 }
 
-export async function applyPlan(client: InterHubClient, plan: SyncPlan, trace: Trace): Promise<SyncOutcome> {
+/** `stop` is the run's: aborting it cuts off every request of the client in flight. */
+export async function applyPlan(client: InterHubClient, plan: SyncPlan, trace: Trace, stop: AbortController): Promise<SyncOutcome> {
   let aborted: string | undefined;
-  const stop = (err: unknown) => {
-    if (isFatal(err)) aborted ??= message(err);
+  /** The status of an item whose write threw: a refusal of the key stops the run; what the stop cut off was not done. */
+  const failed = (err: unknown): Pick<WidgetOutcome, 'status' | 'error'> => {
+    if (err instanceof CancelledError && aborted) return { status: 'not-attempted', error: aborted };
+    if (err instanceof AuthError || err instanceof ForbiddenError) {
+      aborted ??= message(err);
+      stop.abort(err);
+    }
+    return { status: 'failed', error: message(err) };
   };
 
   const findWidget = async (name: string) => {
@@ -96,8 +91,7 @@ export async function applyPlan(client: InterHubClient, plan: SyncPlan, trace: T
         const sent = await client.post(routePath('widgets'), body, widgetSchema, 'token', { kind: 'lookup', find: () => findWidget(name) });
         return { ...item, status: 'created', widgetId: sent.value.id, ...(sent.recovered ? { recovered: true } : {}) };
       } catch (err) {
-        stop(err);
-        return { ...item, status: 'failed', error: message(err) };
+        return { ...item, ...failed(err) };
       }
     }),
   );
@@ -129,8 +123,7 @@ export async function applyPlan(client: InterHubClient, plan: SyncPlan, trace: T
         const sent = await client.post(routePath('interactionEvents'), body, eventSchema, 'token', { kind: 'lookup', find });
         return { ...item, widgetId, status: 'posted', eventId: sent.value.id, ...(sent.recovered ? { recovered: true } : {}) };
       } catch (err) {
-        stop(err);
-        return { ...item, widgetId, status: 'failed', error: message(err) };
+        return { ...item, widgetId, ...failed(err) };
       }
     }),
   );

@@ -1,21 +1,14 @@
+import { InterHubClient, type ClientOptions } from '../interhub/client.ts';
+import { AuthError } from '../interhub/errors.ts';
 import { probeBootstrapGate, type GateVerdict } from '../interhub/gate-probe.ts';
-import { InterHubClient, InterHubError, type ClientOptions } from '../interhub/client.ts';
-import {
-  apiConsumerSchema,
-  hubSchema,
-  keyCreatedSchema,
-  manifestSchema,
-  routePath,
-  RUNTIME_KEY_SCOPES,
-  type ApiConsumer,
-  type Hub,
-  type HubManifest,
-  type ManifestCreate,
-} from '../interhub/wire.ts';
+import { apiConsumerSchema, keyCreatedSchema, manifestSchema, type ApiConsumer, type HubManifest, type ManifestCreate } from '../interhub/wire/bootstrap.ts';
+import { hubSchema, type Hub } from '../interhub/wire/hubs.ts';
+import { routePath } from '../interhub/wire/routes.ts';
+import { RUNTIME_KEY_SCOPES } from '../interhub/wire/token.ts';
 import type { Manifest } from '../model/vocabulary.ts';
 
 /**
- * Seed 001 T04: with the bootstrap gate open and the operator key, create or
+ * OPS-WP-0002 T04: with the bootstrap gate open and the operator key, create or
  * reuse the ops-hub hub, its active manifest, the runtime API consumer and a
  * key. Each step looks before it creates, so a re-run reuses what exists.
  */
@@ -56,7 +49,7 @@ function matches(remote: HubManifest, wanted: ManifestCreate): boolean {
 }
 
 export async function bootstrap(options: BootstrapOptions): Promise<BootstrapResult> {
-  const gate = await probeBootstrapGate(options.base, options.client?.timeouts?.headersMs ? { timeoutMs: options.client.timeouts.headersMs } : {});
+  const gate = await probeBootstrapGate(options.base, options.client?.timeoutMs ? { timeoutMs: options.client.timeoutMs } : {});
   if (gate.status !== 'open') return { gate };
 
   const client = new InterHubClient({ ...options.client, base: options.base, operatorKey: options.operatorKey, ...(options.log ? { log: options.log } : {}) });
@@ -132,7 +125,7 @@ async function keyWorks(options: BootstrapOptions, clientId: string): Promise<bo
     await client.authenticate();
     return true;
   } catch (err) {
-    if (err instanceof InterHubError && err.code === 'auth') return false;
+    if (err instanceof AuthError) return false;
     throw err;
   } finally {
     await client.close();

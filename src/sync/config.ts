@@ -1,4 +1,17 @@
-import { UsageError } from '../cli/args.ts';
+import { InputError } from '../util/input-error.ts';
+
+export type SyncConfigCode = 'sync-config-base' | 'sync-config-credentials';
+
+/** The environment does not say where or as whom to sync: the CLI exits 2 with the message. */
+export class SyncConfigError extends InputError {
+  readonly code: SyncConfigCode;
+
+  constructor(code: SyncConfigCode, message: string) {
+    super(message);
+    this.name = 'SyncConfigError';
+    this.code = code;
+  }
+}
 
 /** Where to sync and as whom — from the environment only, never from a file in the repo. */
 export interface SyncConfig {
@@ -12,15 +25,15 @@ export interface SyncConfig {
 
 /** IHUB_BASE as an origin: a path, query or credentials in it would end up in reports. */
 export function interHubBase(value: string | undefined, name = 'IHUB_BASE'): string {
-  if (!value) throw new UsageError(`${name} is not set: export ${name}=https://hub.example (for a rehearsal: the URL npm run interhub:dev prints)`);
+  if (!value) throw new SyncConfigError('sync-config-base', `${name} is not set: export ${name}=https://hub.example (for a rehearsal: the URL npm run interhub:dev prints)`);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${name} is not a URL (expected e.g. https://hub.coulomb.social)`);
+    throw new SyncConfigError('sync-config-base', `${name} is not a URL (expected e.g. https://hub.coulomb.social)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${name} must be an http(s) URL`);
-  if (url.username || url.password) throw new UsageError(`${name} must not hold credentials: put the key in OPS_HUB_KEY`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SyncConfigError('sync-config-base', `${name} must be an http(s) URL`);
+  if (url.username || url.password) throw new SyncConfigError('sync-config-base', `${name} must not hold credentials: put the key in OPS_HUB_KEY`);
   return url.origin;
 }
 
@@ -41,7 +54,8 @@ export function syncConfigFromEnv(env: NodeJS.ProcessEnv, defaultHub: string, hu
 export function requireRuntimeCredentials(config: SyncConfig): { clientId: string; clientSecret: string } {
   const missing = [!config.clientId && 'IHUB_CLIENT_ID', !config.key && 'OPS_HUB_KEY'].filter(Boolean);
   if (missing.length > 0) {
-    throw new UsageError(
+    throw new SyncConfigError(
+      'sync-config-credentials',
       `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: the sync exchanges the ops-hub API consumer's key for a token (set them from your secret store; see the README)`,
     );
   }

@@ -21,7 +21,7 @@ export interface DesiredEvent {
   /** ISO date-time the event speaks of; sent as metadata.attributes.observed_at. */
   observedAt: string;
   viewContext: string;
-  /** Non-secret facts about what was observed (seed 000 T07 shape: endpoint, expectedStatus, observedHeader). */
+  /** Non-secret facts about what was observed (HF-WP-0001 T07 shape: endpoint, expectedStatus, observedHeader). */
   facts: Record<string, Fact>;
   /** Set on gate status events: posted only when the gate's last announced status differs. */
   gateStatus?: 'passed' | 'failed';
@@ -41,7 +41,7 @@ function evidenceFingerprint(evidence: Evidence): string {
   return [evidence.observedAt, evidence.result, s.url ?? '', s.repo ?? '', s.commit ?? '', s.workplan ?? '', s.probe ?? ''].join('|');
 }
 
-/** Where a reviewer checks the evidence: the owning repo's workplan (seed 000 T07), its URL, or the record file. */
+/** Where a reviewer checks the evidence: the owning repo's workplan (HF-WP-0001 T07), its URL, or the record file. */
 function evidenceContext(record: AnyRecord, evidence: Evidence): string {
   if (evidence.source.workplan) return `${record.data.owner}/workplans/${evidence.source.workplan}`;
   return evidence.source.url ? stripQuery(evidence.source.url) : record.file;
@@ -67,7 +67,7 @@ function evidenceEvent(
 }
 
 function endpointEvents(graph: InventoryGraph, endpoint: InventoryRecord<'endpoint'>): DesiredEvent[] {
-  // The endpoint's own widget, and every gate that counts this endpoint's evidence (seed 000 T07 posts on the gate).
+  // The endpoint's own widget, and every gate that counts this endpoint's evidence (HF-WP-0001 T07 posts on the gate).
   const gates = graph.byKind('readiness-gate').filter((g) => (g.data.requires ?? []).some((r) => r.endpoint === endpoint.id));
   const targets = [widgetNameOf(endpoint), ...gates.map(widgetNameOf)];
   const facts = { endpoint: stripQuery(endpoint.data.url), expectedStatus: endpoint.data.expect.status };

@@ -1,7 +1,10 @@
-import { eventIdempotencyKey, eventObservedAt, type InteractionEvent, type Widget } from '../interhub/wire.ts';
+import { eventIdempotencyKey, eventObservedAt, type InteractionEvent } from '../interhub/wire/events.ts';
+import type { Widget } from '../interhub/wire/widgets.ts';
+import type { SyncFieldDifference as FieldDifference } from '../output/sync-report.ts';
 import { idempotencyKey, type DesiredEvent } from './desired-events.ts';
 import { WIDGET_NAME_PREFIX, type DesiredWidget } from '../seeds/desired-widgets.ts';
 import type { RemoteState } from './remote-state.ts';
+import { unavailableNote } from './route-needs.ts';
 
 /**
  * Desired state (from the inventory graph) against Inter-Hub's state: what to
@@ -11,12 +14,6 @@ import type { RemoteState } from './remote-state.ts';
 
 export type WidgetAction = 'create' | 'unchanged' | 'drift' | 'orphan' | 'skip';
 export type EventAction = 'post' | 'present' | 'skip';
-
-export interface FieldDifference {
-  field: 'widgetType' | 'policyScope' | 'viewContext' | 'status' | 'duplicate';
-  inventory: string | null;
-  interhub: string | null;
-}
 
 export interface WidgetPlan {
   action: WidgetAction;
@@ -86,12 +83,13 @@ function driftEvent(widget: Widget, desired: DesiredWidget | undefined, differen
 
 export function planSync(desiredWidgets: readonly DesiredWidget[], desiredEvents: readonly DesiredEvent[], remote: RemoteState, nowIso: string): SyncPlan {
   const { registries } = remote;
-  const notes: string[] = [];
-  if (!registries.policyScopes) notes.push("Inter-Hub does not serve the policy-scope registry yet: policy scopes are left to the server's check");
+  const notes = remote.unavailable.map(unavailableNote);
 
   const categories = new Set(desiredEvents.flatMap((e) => (typeof e.facts['category'] === 'string' ? [e.facts['category']] : [])));
   for (const category of [...categories].sort()) {
-    if (!registries.annotationCategories.has(category)) notes.push(`annotation category "${category}" (used by risks) is not in Inter-Hub's annotation-category registry`);
+    if (registries.annotationCategories && !registries.annotationCategories.has(category)) {
+      notes.push(`annotation category "${category}" (used by risks) is not in Inter-Hub's annotation-category registry`);
+    }
   }
 
   const remoteByName = new Map<string, Widget[]>();

@@ -1,39 +1,8 @@
-import type { RequestStats } from '../interhub/client.ts';
-import type { EventOutcome, ItemStatus, SyncOutcome, WidgetOutcome } from './apply.ts';
+import type { SyncReport, InterHubRequestStats } from '../output/sync-report.ts';
+import type { EventOutcome, SyncOutcome } from './apply.ts';
 import type { SyncPlan } from './plan.ts';
 
-/** The non-secret record of a run: ids, counts, statuses, at most a key prefix. */
-export interface SyncReport {
-  runId: string;
-  mode: 'plan' | 'apply';
-  base: string;
-  hub: { id: string; slug: string };
-  commitSha?: string;
-  keyPrefix?: string;
-  startedAt: string;
-  finishedAt: string;
-  complete: boolean;
-  aborted?: string;
-  counts: { widgets: Record<string, number>; events: Record<string, number> };
-  foreignWidgets: number;
-  notes: string[];
-  widgets: Array<Pick<WidgetOutcome, 'name' | 'recordId' | 'action' | 'status' | 'widgetId' | 'reason' | 'differences' | 'recovered' | 'error'>>;
-  events: Array<{
-    eventType: string;
-    recordId: string;
-    widgetName: string;
-    widgetId?: string;
-    idempotencyKey: string;
-    observedAt: string;
-    action: string;
-    status: ItemStatus;
-    eventId?: string;
-    reason?: string;
-    recovered?: boolean;
-    error?: string;
-  }>;
-  requests: RequestStats;
-}
+/** The data of src/output/sync-report.ts from a plan and what apply did: ids, counts, statuses, at most a key prefix. */
 
 export interface ReportContext {
   runId: string;
@@ -43,7 +12,7 @@ export interface ReportContext {
   key?: string;
   startedAt: string;
   finishedAt: string;
-  requests: RequestStats;
+  requests: InterHubRequestStats;
 }
 
 /** A key's first characters identify it among others without revealing it. */

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InventoryGraph } from '../../src/graph/graph.ts';
-import { InterHubDevServer, type DevServerOptions, type SeededHub } from '../../src/interhub/dev-server.ts';
-import { eventIdempotencyKey } from '../../src/interhub/wire.ts';
+import { InterHubDevServer, type DevServerOptions, type SeededHub } from '../../src/interhub/dev/server.ts';
+import { eventIdempotencyKey } from '../../src/interhub/wire/events.ts';
 import { manifestSchema, MANIFEST_FILE, type Manifest } from '../../src/model/vocabulary.ts';
 import { runSync, type SyncRun } from '../../src/sync/run-sync.ts';
 

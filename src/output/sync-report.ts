@@ -1,9 +1,80 @@
-import type { SyncReport } from './report.ts';
+import type { OutputFormat } from './format.ts';
 
-/** Plan and result of a sync for people: text for a terminal, Markdown for a CI job summary. */
+/**
+ * The non-secret record of an Inter-Hub sync run (built by src/sync from the
+ * plan and what apply did) and its printers: text for a terminal, Markdown
+ * for a CI job summary, JSON for machines — the same facts.
+ */
 
-export const REPORT_FORMATS = ['text', 'md', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type SyncItemStatus = 'planned' | 'created' | 'posted' | 'unchanged' | 'present' | 'reported' | 'skipped' | 'failed' | 'not-attempted';
+
+export interface SyncFieldDifference {
+  field: 'widgetType' | 'policyScope' | 'viewContext' | 'status' | 'duplicate';
+  inventory: string | null;
+  interhub: string | null;
+}
+
+/** What one Inter-Hub client sent in a run (the client counts it; reports show it). */
+export interface InterHubRequestStats {
+  requests: number;
+  tokenExchanges: number;
+  /** Paginated list requests, by route ("GET /api/v2/widgets"). */
+  lists: Record<string, number>;
+  writes: number;
+  retries: number;
+  recovered: number;
+}
+
+/** Ids, counts and statuses, at most a key prefix: never a secret. */
+export interface SyncReport {
+  runId: string;
+  mode: 'plan' | 'apply';
+  base: string;
+  hub: { id: string; slug: string };
+  commitSha?: string;
+  keyPrefix?: string;
+  startedAt: string;
+  finishedAt: string;
+  complete: boolean;
+  aborted?: string;
+  counts: { widgets: Record<string, number>; events: Record<string, number> };
+  foreignWidgets: number;
+  notes: string[];
+  widgets: Array<{
+    name: string;
+    recordId?: string;
+    action: string;
+    status: SyncItemStatus;
+    widgetId?: string;
+    reason?: string;
+    differences?: SyncFieldDifference[];
+    recovered?: boolean;
+    error?: string;
+  }>;
+  events: Array<{
+    eventType: string;
+    recordId: string;
+    widgetName: string;
+    widgetId?: string;
+    idempotencyKey: string;
+    observedAt: string;
+    action: string;
+    status: SyncItemStatus;
+    eventId?: string;
+    reason?: string;
+    recovered?: boolean;
+    error?: string;
+  }>;
+  requests: InterHubRequestStats;
+}
+
+export const SYNC_REPORT_FORMATS = ['text', 'md', 'json'] as const satisfies readonly OutputFormat[];
+export type SyncReportFormat = (typeof SYNC_REPORT_FORMATS)[number];
+
+export function renderSyncReport(report: SyncReport, format: SyncReportFormat): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  return format === 'md' ? asMarkdown(report) : asText(report);
+}
 
 /** Long lists are cut: a CI summary must stay readable for a 10,000-record inventory. */
 const LIST_CAP = 100;
@@ -57,7 +128,7 @@ function verdict(r: SyncReport): string | undefined {
   return `INCOMPLETE${r.aborted ? ` (${r.aborted})` : ''}: the rows marked failed or not-attempted were not done; run the sync again to finish them`;
 }
 
-export function renderText(r: SyncReport): string {
+function asText(r: SyncReport): string {
   const lines = [title(r), ...summaryLines(r)];
   const v = verdict(r);
   if (v) lines.push(v);
@@ -73,7 +144,7 @@ function mdCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
 }
 
-export function renderMarkdown(r: SyncReport): string {
+function asMarkdown(r: SyncReport): string {
   const out = [`### ${mdCell(title(r))}`, '', ...summaryLines(r).map((l) => `- ${l}`)];
   const v = verdict(r);
   if (v) out.push(`- **${v}**`);
@@ -86,9 +157,4 @@ export function renderMarkdown(r: SyncReport): string {
   }
   if (r.notes.length > 0) out.push('', ...r.notes.map((n) => `> ${mdCell(n)}`));
   return `${out.join('\n')}\n`;
-}
-
-export function renderReport(r: SyncReport, format: ReportFormat): string {
-  if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
-  return format === 'md' ? renderMarkdown(r) : renderText(r);
 }
