@@ -5,6 +5,7 @@ import type { AnyRecord } from '../load/model-inventory.ts';
 import type { ChangeSet, FieldChange, GateTransition, RecordChange, RecordStatus, RelationChange, WaveChange } from '../output/diff-report.ts';
 import { flattenFields } from '../views/fields.ts';
 import { waveSummary, waveTitle } from '../views/gates.ts';
+import { changeImpact } from './impact.ts';
 
 /**
  * What a change does to the inventory, from the graphs of both sides: pure,
@@ -142,6 +143,7 @@ export function compareInventories(base: OpenedInventory, head: OpenedInventory)
     },
     gates,
     waves,
+    impact: changeImpact(records, bg, hg),
     records,
     headDiagnostics: head.diagnostics,
     newErrors,

@@ -1,8 +1,10 @@
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { EffectiveStatus } from '../graph/gate-status.ts';
+import type { ImpactEntry } from '../graph/impact.ts';
 import type { WaveVerdict } from '../graph/waves.ts';
 import type { Kind } from '../model/kinds.ts';
 import { fieldText } from '../views/fields.ts';
+import { kindCountText } from '../views/impact.ts';
 import { gateStatusView, verdictView } from '../views/status.ts';
 import { diagnosticLines, summaryLine } from './diagnostics.ts';
 import type { OutputFormat } from './format.ts';
@@ -54,10 +56,23 @@ export interface WaveChange {
   verdictAfter?: string;
 }
 
+/** What depends on the changed records, downstream (in the head; for removed records, in the base). */
+export interface ChangeImpact {
+  /** Records downstream of the change, the changed ones not counted. */
+  count: number;
+  byKind: Partial<Record<Kind, number>>;
+  /** Gates and waves the change touches: changed themselves, or downstream. */
+  gates: Array<{ id: string; title: string }>;
+  waves: Array<{ id: string; title: string }>;
+  /** The nearest downstream records, each with its path from a changed one (capped; `count` counts them all). */
+  records: ImpactEntry[];
+}
+
 export interface ChangeSet {
   summary: { added: number; removed: number; changed: number; renamed: number; moved: number; gateTransitions: number; newErrors: number };
   gates: GateTransition[];
   waves: WaveChange[];
+  impact: ChangeImpact;
   records: RecordChange[];
   /** Every diagnostic of the head, as `validate` prints them. */
   headDiagnostics: Diagnostic[];
@@ -145,6 +160,38 @@ function recordSection(r: RecordChange, display: (f: string) => string): string[
   return out;
 }
 
+/** "`a`, `b`, `c`", the first `max` of them and a count of the rest. */
+function idList(items: ReadonlyArray<{ id: string }>, max = 10): string {
+  const more = items.length > max ? ` (+${items.length - max} more)` : '';
+  return `${items.slice(0, max).map((i) => `\`${i.id}\``).join(', ')}${more}`;
+}
+
+/** "Impact: 9 records downstream of this change; gates `a`, `b` and wave `w` affected". */
+function impactHeadline(impact: ChangeImpact): string {
+  const plural = (n: number, word: string) => `${word}${n === 1 ? '' : 's'}`;
+  const touched = [
+    impact.gates.length ? `${plural(impact.gates.length, 'gate')} ${idList(impact.gates)}` : '',
+    impact.waves.length ? `${plural(impact.waves.length, 'wave')} ${idList(impact.waves)}` : '',
+  ].filter(Boolean);
+  const affected = touched.length ? `${touched.join(' and ')} affected` : 'no gate or wave affected';
+  return `Impact: ${impact.count} ${plural(impact.count, 'record')} downstream of this change; ${affected}`;
+}
+
+/** A downstream record and the chain back to the change: "`ep` — served by → `svc` — runs on → `cluster` (changed)". */
+function impactLine(entry: ImpactEntry): string {
+  const chain = entry.path.map((step, i) => `— ${cell(step.phrase)} → \`${i === 0 ? entry.from : entry.path[i - 1]!.id}\``).reverse();
+  return `- \`${entry.id}\` (${entry.kind}) ${chain.join(' ')} (changed)`;
+}
+
+function impactSection(impact: ChangeImpact): string[] {
+  const out = ['', '### Impact', '', `**${impactHeadline(impact)}**`];
+  if (impact.count === 0) return out;
+  out.push('', '<details>', `<summary>${impact.count} ${impact.count === 1 ? 'record' : 'records'} downstream: ${kindCountText(impact.byKind)}</summary>`, '', ...impact.records.map(impactLine));
+  if (impact.count > impact.records.length) out.push(`- … and ${impact.count - impact.records.length} more (\`npm run diff -- --format json\` counts them by kind)`);
+  out.push('', '</details>');
+  return out;
+}
+
 function asMarkdown(report: DiffReport): string {
   const { changes: c, displayPath } = report;
   const out = [`## Inventory diff: \`${report.base}\` → ${report.head === 'working tree' ? 'working tree' : `\`${report.head}\``}`, '', `**${summaryOf(c)}**`];
@@ -164,6 +211,8 @@ function asMarkdown(report: DiffReport): string {
     }
     if (c.waves.length > MAX_ROWS) out.push(`- … and ${c.waves.length - MAX_ROWS} more waves`);
   }
+
+  if (c.records.length > 0) out.push(...impactSection(c.impact));
 
   if (c.records.length > 0) {
     out.push('', `### Changed records (${c.records.length})`, '');
@@ -196,6 +245,7 @@ function asJson(report: DiffReport): string {
     summary: { ...c.summary, text: summaryOf(c) },
     gates: c.gates,
     waves: c.waves,
+    impact: { ...c.impact, text: impactHeadline(c.impact) },
     records: c.records.map((r) => ({ ...r, file: displayPath(r.file), ...(r.before ? { before: { ...r.before, file: displayPath(r.before.file) } } : {}) })),
     diagram: report.diagram ?? null,
     validation: {

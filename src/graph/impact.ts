@@ -1,0 +1,149 @@
+import type { Kind } from '../model/kinds.ts';
+import type { InventoryGraph } from './graph.ts';
+
+/**
+ * What breaks if a record goes down (its dependents, downstream) and what it
+ * needs to work (its dependencies, upstream), transitively, over the relations
+ * that carry operational dependency. Pure: graph in, impact out.
+ */
+
+export type ImpactDirection = 'downstream' | 'upstream';
+
+/**
+ * A relation that carries operational dependency. Most relations point from
+ * the dependent to what it needs (a service to its cluster); a gate's `wave`
+ * points the other way (the wave needs its gates).
+ */
+interface DependencyRule {
+  dependent: 'from' | 'to';
+  /** The dependency read from the dependent: "Git hosting runs on Old k3s". */
+  phrase: string;
+}
+
+const needs = (phrase: string): DependencyRule => ({ dependent: 'from', phrase });
+
+/**
+ * Releases, runbooks, incidents and risks are about records, not needed by or
+ * needing them to run, so they carry no impact.
+ */
+const RULES: Partial<Record<Kind, Readonly<Record<string, DependencyRule>>>> = {
+  host: { environment: needs('runs in') },
+  cluster: { environment: needs('runs in'), hosts: needs('runs on') },
+  service: {
+    environment: needs('runs in'),
+    cluster: needs('runs on'),
+    host: needs('runs on'),
+    dependsOn: needs('depends on'),
+    datastores: needs('stores data in'),
+  },
+  endpoint: { service: needs('served by') },
+  'backup-set': { service: needs('backs up') },
+  'readiness-gate': {
+    concerns: needs('concerns'),
+    requires: needs('takes evidence from'),
+    wave: { dependent: 'to', phrase: 'is gated by' },
+  },
+};
+
+/** One relation on a path: the record reached and how it is linked to the one before. */
+export interface ImpactStep {
+  id: string;
+  /** The relation field, e.g. `cluster`. */
+  field: string;
+  /** Read from the dependent, e.g. "runs on". */
+  phrase: string;
+}
+
+export interface ImpactEntry {
+  id: string;
+  kind: Kind;
+  /** The start record the path leaves from (one of several, for a change). */
+  from: string;
+  /** From `from` (excluded) to this record (included): a shortest chain of dependencies. */
+  path: ImpactStep[];
+}
+
+export interface ImpactSide {
+  /** Every record reached, however many are listed. */
+  count: number;
+  byKind: Partial<Record<Kind, number>>;
+  /** The nearest `limit` records, nearest first, each with its path. */
+  entries: ImpactEntry[];
+}
+
+export interface ImpactOptions {
+  /** How many entries to list with their paths (the rest is counted). Default: all. */
+  limit?: number;
+}
+
+interface Link {
+  id: string;
+  step: ImpactStep;
+}
+
+type Adjacency = Record<ImpactDirection, Map<string, Link[]>>;
+
+/** Built once per graph: the relations that carry dependency, from each record towards its dependents and its dependencies. */
+const adjacencies = new WeakMap<InventoryGraph, Adjacency>();
+
+function adjacencyOf(graph: InventoryGraph): Adjacency {
+  let adjacency = adjacencies.get(graph);
+  if (adjacency) return adjacency;
+  adjacency = { downstream: new Map(), upstream: new Map() };
+  for (const record of graph.all()) {
+    for (const relation of graph.outgoing(record.id)) {
+      const rule = RULES[record.kind]?.[relation.field];
+      if (!rule) continue;
+      const [dependent, dependency] = rule.dependent === 'from' ? [relation.from, relation.to] : [relation.to, relation.from];
+      const field = relation.field;
+      push(adjacency.downstream, dependency, { id: dependent, step: { id: dependent, field, phrase: rule.phrase } });
+      push(adjacency.upstream, dependent, { id: dependency, step: { id: dependency, field, phrase: rule.phrase } });
+    }
+  }
+  adjacencies.set(graph, adjacency);
+  return adjacency;
+}
+
+function push(map: Map<string, Link[]>, key: string, link: Link): void {
+  const list = map.get(key);
+  if (list) list.push(link);
+  else map.set(key, [link]);
+}
+
+/**
+ * Breadth first from `start` (one record, or every record of a change), so
+ * each record is reached once, by a shortest path; a cycle stops at records
+ * already reached. The start records themselves are not part of the result.
+ */
+export function impactOf(graph: InventoryGraph, start: string | Iterable<string>, direction: ImpactDirection, options: ImpactOptions = {}): ImpactSide {
+  const starts = new Set(typeof start === 'string' ? [start] : start);
+  const links = adjacencyOf(graph)[direction];
+  const reachedBy = new Map<string, { parent: string; origin: string; step: ImpactStep }>();
+  const order: string[] = [];
+  let frontier = [...starts].filter((id) => graph.has(id));
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const link of links.get(id) ?? []) {
+        if (starts.has(link.id) || reachedBy.has(link.id)) continue;
+        reachedBy.set(link.id, { parent: id, origin: reachedBy.get(id)?.origin ?? id, step: link.step });
+        order.push(link.id);
+        next.push(link.id);
+      }
+    }
+    frontier = next;
+  }
+
+  const byKind: Partial<Record<Kind, number>> = {};
+  for (const id of order) {
+    const kind = graph.get(id)!.kind;
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+  }
+  // Paths are built only for the listed entries: counting every record stays linear.
+  const entries = order.slice(0, options.limit ?? order.length).map((id): ImpactEntry => {
+    const path: ImpactStep[] = [];
+    for (let at = reachedBy.get(id); at; at = reachedBy.get(at.parent)) path.unshift(at.step);
+    return { id, kind: graph.get(id)!.kind, from: reachedBy.get(id)!.origin, path };
+  });
+  return { count: order.length, byKind, entries };
+}
