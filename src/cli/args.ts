@@ -3,8 +3,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../util/input-error.ts';
 
 /** Thrown for bad command-line input; entry points print it and exit 2. */
-export class UsageError extends InputError {
-  readonly code = 'usage';
+export class UsageError extends InputError<'usage'> {
+  constructor(message: string) {
+    super('usage', message);
+  }
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

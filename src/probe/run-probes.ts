@@ -48,9 +48,9 @@ export function selectProbes(graph: InventoryGraph, options: SelectOptions = {})
   for (const id of only ?? []) {
     if (probeable.includes(id)) continue;
     const record = graph.get(id);
-    if (record) throw new ProbeSelectionError('probe-not-probed-kind', `--only: "${id}" is a ${record.kind}; the probe checks endpoints${gate ? ` and the gate ${gate.id}` : ''}`, id);
+    if (record) throw new ProbeSelectionError('probe-not-probed-kind', `--only: "${id}" is a ${record.kind}; the probe checks endpoints${gate ? ` and the gate ${gate.id}` : ''}`);
     const hint = didYouMean(id, probeable);
-    throw new ProbeSelectionError('probe-unknown-id', `--only: no endpoint or probed gate has the id "${id}"${hint ? ` — ${hint}` : ''}`, id);
+    throw new ProbeSelectionError('probe-unknown-id', `--only: no endpoint or probed gate has the id "${id}"${hint ? ` — ${hint}` : ''}`);
   }
   const skipped: ProbeSelection['skipped'] = [];
   const chosen = endpoints.filter((e) => {

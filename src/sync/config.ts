@@ -3,15 +3,7 @@ import { InputError } from '../util/input-error.ts';
 export type SyncConfigCode = 'sync-config-base' | 'sync-config-credentials';
 
 /** The environment does not say where or as whom to sync: the CLI exits 2 with the message. */
-export class SyncConfigError extends InputError {
-  readonly code: SyncConfigCode;
-
-  constructor(code: SyncConfigCode, message: string) {
-    super(message);
-    this.name = 'SyncConfigError';
-    this.code = code;
-  }
-}
+export class SyncConfigError extends InputError<SyncConfigCode> {}
 
 /** Where to sync and as whom — from the environment only, never from a file in the repo. */
 export interface SyncConfig {
