@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { ParsedFile } from './parse-file.ts';
 import type { ParseCache, ParseInput } from './parse-many.ts';
 
@@ -41,10 +42,7 @@ export async function fileParseCache(root: string): Promise<ParseCache> {
       if (!dirty && Object.keys(used).length === Object.keys(stored).length) return;
       // A cache that cannot be written (read-only checkout) only costs speed.
       try {
-        await mkdir(dir, { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        await writeFile(tmp, JSON.stringify(used));
-        await rename(tmp, file);
+        await writeFileAtomic(file, JSON.stringify(used));
       } catch {
         return;
       }
