@@ -15,10 +15,10 @@ await runCommand(async () => {
   }, USAGE);
   const format = oneOf('format', args.format, DIAGNOSTIC_FORMATS, 'text');
   const root = args.root;
-  const { graph, diagnostics, errors } = await openInventory(directorySource(root), {
+  const { graph, modelled, diagnostics, errors } = await openInventory(directorySource(root), {
     now: parseNow(args.now),
     ...(args['no-cache'] ? {} : { cache: await fileParseCache(root) }),
   });
-  process.stdout.write(renderDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records: graph.size }));
+  process.stdout.write(renderDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records: graph.size, dotfiles: modelled.dotfiles }));
   return errors > 0 ? 1 : 0;
 });

@@ -5,26 +5,37 @@ import { manifestSeedText, widgetSeedText } from '../seeds/seed-files.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
 const HINT = 'run `npm run seeds` and commit the result';
+/** How many broken files the skip notice names before counting the rest. */
+const NAMED = 3;
 
 /**
  * The generated seed files match what `npm run seeds` writes now. An
  * inventory without a widget seed (fixtures, scratch copies) is not checked
  * for one; the repository's own has it, and a test keeps it there.
+ *
+ * The widget seed is generated from every record, so it is compared only when
+ * every file loads and models: with one broken record it would always differ,
+ * and that difference would only repeat the record's own error. Then the
+ * comparison is skipped with a notice saying why, never silently.
  */
 export function checkSeeds(modelled: ModelledInventory, graph: InventoryGraph): Diagnostic[] {
   const { manifest, seedTexts } = modelled;
-  if (!manifest || seedTexts.manifest === undefined) return [];
-  const stale = (file: string, what: string): Diagnostic => ({
-    file,
-    line: 1,
-    col: 1,
-    severity: 'error',
-    code: 'seed-stale',
-    message: `${file} is not what the ${what} generate`,
-    hint: HINT,
-  });
   const out: Diagnostic[] = [];
-  if (seedTexts.manifest !== manifestSeedText(manifest)) out.push(stale(MANIFEST_FILE, 'vocabulary and the names ops-hub needs'));
-  if (seedTexts.widgets !== undefined && seedTexts.widgets !== widgetSeedText(graph, manifest)) out.push(stale(WIDGET_SEED_FILE, 'inventory records'));
+  if (manifest && seedTexts.manifest !== undefined && seedTexts.manifest !== manifestSeedText(manifest)) {
+    out.push(diagnostic(MANIFEST_FILE, 'error', 'seed-stale', `${MANIFEST_FILE} is not what the vocabulary and the names ops-hub needs generate`, HINT));
+  }
+  if (seedTexts.widgets === undefined) return out;
+  const broken = [...new Set(modelled.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))].sort();
+  if (broken.length > 0 || !manifest) {
+    const named = broken.slice(0, NAMED).join(', ') + (broken.length > NAMED ? ` and ${broken.length - NAMED} more` : '');
+    const why = broken.length > 0 ? `${broken.length} file${broken.length === 1 ? '' : 's'} do${broken.length === 1 ? 'es' : ''} not load or validate (${named})` : `${MANIFEST_FILE} is missing`;
+    out.push(diagnostic(WIDGET_SEED_FILE, 'notice', 'seed-check-skipped', `${WIDGET_SEED_FILE} was not compared with the records: ${why}`, 'fix those errors first; validate then compares the seed again'));
+  } else if (seedTexts.widgets !== widgetSeedText(graph, manifest)) {
+    out.push(diagnostic(WIDGET_SEED_FILE, 'error', 'seed-stale', `${WIDGET_SEED_FILE} is not what the inventory records generate`, HINT));
+  }
   return out;
+}
+
+function diagnostic(file: string, severity: Diagnostic['severity'], code: string, message: string, hint: string): Diagnostic {
+  return { file, line: 1, col: 1, severity, code, message, hint };
 }

@@ -1,7 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { InventorySource } from './source.ts';
+import { readBlobs } from '../git/blobs.ts';
+import { decodeText, entryProblem, MAX_RECORD_BYTES, refused, type EntryType } from './file-rules.ts';
+import type { InventorySource, SourceEntry } from './source.ts';
 
 const run = promisify(execFile);
 
@@ -15,8 +17,10 @@ async function git(cwd: string, args: string[]): Promise<string> {
 
 /**
  * The inventory below `root` as it is at a git `ref`, read from blobs: no
- * checkout, the working tree untouched. One `ls-tree` lists the files and one
- * `cat-file --batch` reads them all, whatever their number.
+ * checkout, the working tree untouched. One `ls-tree` lists every entry with
+ * its mode and size, and one `cat-file --batch` reads the blobs a load asks
+ * for, whatever their number. Links, submodules and blobs over the limit are
+ * refused from the listing, without reading them.
  */
 export async function gitSource(root: string, ref: string): Promise<InventorySource> {
   let top: string;
@@ -32,54 +36,68 @@ export async function gitSource(root: string, ref: string): Promise<InventorySou
     throw new GitRefError(`"${ref}" is not a commit in this repository (try a branch, a tag or a SHA; in CI fetch the base first: git fetch origin <branch>)`);
   }
   const prefix = path.relative(top, path.resolve(root)).split(path.sep).join('/');
-  const listing = await git(top, ['ls-tree', '-r', '-z', '--full-tree', commit, ...(prefix ? ['--', `${prefix}/`] : [])]);
-  const blobs = new Map<string, string>();
+  // -t lists the trees too, so empty folders and submodules are entries like any other; -l gives each blob's size.
+  const listing = await git(top, ['ls-tree', '-r', '-t', '-l', '-z', '--full-tree', commit, ...(prefix ? ['--', `${prefix}/`] : [])]);
+  const nodes = new Map<string, { type: EntryType; sha: string; size: number }>();
+  const children = new Map<string, SourceEntry[]>();
   for (const entry of listing.split('\0')) {
     const tab = entry.indexOf('\t');
     if (tab < 0) continue;
-    const [, type, sha] = entry.slice(0, tab).split(' ');
-    if (type !== 'blob') continue;
+    const [mode, , sha, size] = entry.slice(0, tab).split(/ +/);
     const full = entry.slice(tab + 1);
-    blobs.set(prefix ? full.slice(prefix.length + 1) : full, sha!);
+    if (prefix && !full.startsWith(`${prefix}/`)) continue;
+    const file = prefix ? full.slice(prefix.length + 1) : full;
+    const type = MODES[mode!] ?? 'file';
+    nodes.set(file, { type, sha: sha!, size: Number(size) });
+    const slash = file.lastIndexOf('/');
+    const dir = slash < 0 ? '' : file.slice(0, slash);
+    const siblings = children.get(dir) ?? children.set(dir, []).get(dir)!;
+    siblings.push({ name: file.slice(slash + 1), type });
   }
-  const texts = await readBlobs(top, [...new Set(blobs.values())]);
-  const files = [...blobs.keys()].sort();
+  const blob = blobReader(top);
   return {
     label: `git:${ref}`,
-    async list(dir) {
-      return files.filter((f) => f.startsWith(`${dir}/`));
+    async entries(dir) {
+      return children.get(dir) ?? [];
     },
-    async read(file) {
-      const sha = blobs.get(file);
-      return sha === undefined ? undefined : texts.get(sha);
+    async read(file, limit = MAX_RECORD_BYTES) {
+      const node = nodes.get(file);
+      if (node === undefined) return undefined;
+      const problem = entryProblem(node.type);
+      if (problem) return refused(problem);
+      if (node.size > limit) return refused({ code: 'file-too-large', size: node.size, limit });
+      return decodeText(await blob(node.sha));
     },
   };
 }
 
-/** Every blob's text from one `git cat-file --batch`. */
-async function readBlobs(cwd: string, shas: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (shas.length === 0) return out;
-  const child = spawn('git', ['-C', cwd, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const chunks: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => chunks.push(c));
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`git cat-file failed: ${stderr.trim()}`))));
-  });
-  child.stdin.end(`${shas.join('\n')}\n`);
-  await done;
-  const buffer = Buffer.concat(chunks);
-  let at = 0;
-  while (at < buffer.length) {
-    const eol = buffer.indexOf(0x0a, at);
-    const [sha, , size] = buffer.subarray(at, eol).toString().split(' ');
-    const start = eol + 1;
-    const end = start + Number(size);
-    out.set(sha!, buffer.subarray(start, end).toString('utf8'));
-    at = end + 1;
-  }
-  return out;
+/** Git's file modes: a link is stored as a blob holding its target, and is never read as one. */
+const MODES: Record<string, EntryType> = { '040000': 'directory', '120000': 'symlink', '160000': 'submodule' };
+
+/**
+ * Reads blobs by sha; the reads asked for in one turn of the event loop (the
+ * loader asks for all its files at once) share one `git cat-file --batch`.
+ */
+function blobReader(cwd: string): (sha: string) => Promise<Buffer> {
+  const known = new Map<string, Promise<Buffer>>();
+  let batch: Map<string, PromiseWithResolvers<Buffer>> | undefined;
+  return (sha) => {
+    const hit = known.get(sha);
+    if (hit) return hit;
+    if (!batch) {
+      const current = new Map<string, PromiseWithResolvers<Buffer>>();
+      batch = current;
+      setImmediate(() => {
+        batch = undefined;
+        readBlobs(cwd, [...current.keys()]).then(
+          (blobs) => current.forEach((p, s) => p.resolve(blobs.get(s)!)),
+          (err: unknown) => current.forEach((p) => p.reject(err)),
+        );
+      });
+    }
+    const pending = Promise.withResolvers<Buffer>();
+    batch.set(sha, pending);
+    known.set(sha, pending.promise);
+    return pending.promise;
+  };
 }

@@ -1,6 +1,9 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { KIND_LAYOUTS, OWNERS_FILE, type Kind, type KindLayout } from '../model/kinds.ts';
+import { OWNERS_FILE, type Kind } from '../model/kinds.ts';
 import { MANIFEST_FILE, WIDGET_SEED_FILE } from '../model/vocabulary.ts';
+import { MAX_GENERATED_BYTES, problemDiagnostic, type FileRead } from './file-rules.ts';
+import { listRecords } from './list-records.ts';
+import type { ParsedFile } from './parse-file.ts';
 import { parseMany, type ParseCache } from './parse-many.ts';
 import { SourcePositions, type ParseProblem } from './parse-yaml.ts';
 import type { InventorySource } from './source.ts';
@@ -27,6 +30,8 @@ export interface LoadedInventory {
   owners?: LoadedDocument;
   /** Raw text of the generated seed files, which validate compares with what `npm run seeds` would write. */
   seedTexts: SeedTexts;
+  /** Dotfiles under inventory/ and gates/ (editor droppings, an interrupted write's temp file): not read, only counted. */
+  dotfiles: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -39,85 +44,92 @@ export interface LoadOptions {
   cache?: ParseCache;
 }
 
-const EXTENSION = { yaml: '.yaml', markdown: '.md' } as const;
-
-/** Reads every inventory file of a source, keeping positions; never throws on bad input. */
+/** Reads every inventory file of a source, keeping positions; never throws on bad input, never skips a file without a word. */
 export async function loadInventory(source: InventorySource, options: LoadOptions = {}): Promise<LoadedInventory> {
-  const diagnostics: Diagnostic[] = [];
-  const candidates: Array<{ file: string; layout: KindLayout; fileId: string }> = [];
+  const listing = await listRecords(source);
+  const diagnostics = [...listing.diagnostics];
+  const readable = (file: string) => !listing.refusedFolders.has(file.split('/')[0]!);
+  const readNamed = (file: string, limit?: number) => (readable(file) ? source.read(file, limit) : Promise.resolve(undefined));
 
-  for (const layout of KIND_LAYOUTS) {
-    for (const file of await source.list(layout.dir)) {
-      // Editor and OS droppings (.DS_Store, .swp) are not records.
-      if (file.split('/').pop()!.startsWith('.')) continue;
-      const placed = placement(file, layout);
-      if (placed.ok) candidates.push({ file, layout, fileId: placed.id });
-      else diagnostics.push(placed.diagnostic);
-    }
-  }
-
-  const texts = await Promise.all(candidates.map((c) => source.read(c.file)));
-  const [manifestText, ownersText, widgetSeedText] = await Promise.all([
-    source.read(MANIFEST_FILE),
-    source.read(OWNERS_FILE),
-    source.read(WIDGET_SEED_FILE),
+  // One batch of reads, so a git source fetches every blob in one go.
+  const [reads, manifestRead, ownersRead, widgetSeedRead] = await Promise.all([
+    Promise.all(listing.records.map((r) => (r.problem ? undefined : source.read(r.file)))),
+    readNamed(MANIFEST_FILE),
+    readNamed(OWNERS_FILE),
+    readNamed(WIDGET_SEED_FILE, MAX_GENERATED_BYTES),
   ]);
-  const parsed = await parseMany(
-    [
-      ...candidates.map((c, i) => ({ text: texts[i] ?? '', format: c.layout.format })),
-      { text: manifestText ?? '', format: 'yaml' as const },
-      { text: ownersText ?? '', format: 'yaml' as const },
-    ],
-    options.cache,
-  );
+  const textOf = (file: string, read: FileRead | undefined): string | undefined => {
+    if (read === undefined || read.ok) return read?.text;
+    diagnostics.push(problemDiagnostic(file, read.problem));
+    return undefined;
+  };
+  const texts = listing.records.map((r, i) => {
+    if (r.problem) diagnostics.push(problemDiagnostic(r.file, r.problem));
+    return r.problem ? undefined : textOf(r.file, reads[i]);
+  });
+  const manifestText = textOf(MANIFEST_FILE, manifestRead);
+  const ownersText = textOf(OWNERS_FILE, ownersRead);
+  const widgetSeedText = textOf(WIDGET_SEED_FILE, widgetSeedRead);
+
+  // Only files read as text are parsed; the rest keep their place in `parsed` as undefined.
+  const inputs = [
+    ...listing.records.map((r, i) => (texts[i] === undefined ? undefined : { text: texts[i], format: r.layout.format })),
+    manifestText === undefined ? undefined : { text: manifestText, format: 'yaml' as const },
+    ownersText === undefined ? undefined : { text: ownersText, format: 'yaml' as const },
+  ];
+  const results = await parseMany(inputs.filter((i) => i !== undefined), options.cache);
+  let next = 0;
+  const parsed = inputs.map((i) => (i === undefined ? undefined : results[next++]));
 
   const files: LoadedFile[] = [];
-  candidates.forEach((c, i) => {
-    const p = parsed[i]!;
-    diagnostics.push(...syntaxDiagnostics(c.file, p.problems));
-    const isMapping = p.data !== null && typeof p.data === 'object' && !Array.isArray(p.data);
-    if (p.problems.length === 0 && !isMapping) {
-      diagnostics.push({
-        file: c.file,
-        line: 1,
-        col: 1,
-        severity: 'error',
-        code: 'not-a-record',
-        message: p.data === null ? 'the file holds no record' : 'a record must be a YAML mapping of fields',
-        hint: `write the record's fields (id: ${c.fileId}, title: …), or delete the file`,
-      });
+  listing.records.forEach((r, i) => {
+    const p = parsed[i];
+    if (p) {
+      diagnostics.push(...syntaxDiagnostics(r.file, p.problems));
+      if (p.problems.length === 0 && !isMapping(p.data)) {
+        diagnostics.push({
+          file: r.file,
+          line: 1,
+          col: 1,
+          severity: 'error',
+          code: 'not-a-record',
+          message: p.data === null ? 'the file holds no record' : 'a record must be a YAML mapping of fields',
+          hint: `write the record's fields (id: ${r.fileId}, title: …), or delete the file`,
+        });
+      }
     }
-    // A file that does not parse still declares its id (data stays null), so
-    // references to it are not reported as dangling on top of the syntax error.
+    // A file that cannot be read or parsed still declares its id (data stays
+    // null), so references to it are not reported as dangling on top of its own error.
     files.push({
-      file: c.file,
-      kind: c.layout.kind,
-      fileId: c.fileId,
-      data: isMapping ? p.data : null,
-      positions: new SourcePositions(p.positions),
-      ...(p.body !== undefined ? { body: p.body, bodyLine: p.bodyLine ?? 1 } : {}),
+      file: r.file,
+      kind: r.layout.kind,
+      fileId: r.fileId,
+      data: p && isMapping(p.data) ? p.data : null,
+      positions: new SourcePositions(p?.positions ?? []),
+      ...(p?.body !== undefined ? { body: p.body, bodyLine: p.bodyLine ?? 1 } : {}),
     });
   });
 
-  const document = (file: string, text: string | undefined, index: number, hint: string): LoadedDocument | undefined => {
-    if (text === undefined) {
-      diagnostics.push({ file, line: 1, col: 1, severity: 'error', code: 'missing-file', message: `${file} is missing`, hint });
+  const document = (file: string, read: FileRead | undefined, p: ParsedFile | undefined, hint: string): LoadedDocument | undefined => {
+    if (read === undefined) {
+      // A refused folder was reported already; the file below it is not also "missing".
+      if (readable(file)) diagnostics.push({ file, line: 1, col: 1, severity: 'error', code: 'missing-file', message: `${file} is missing`, hint });
       return undefined;
     }
-    const p = parsed[index]!;
+    if (!p) return undefined;
     diagnostics.push(...syntaxDiagnostics(file, p.problems));
     return p.problems.length > 0 ? undefined : { file, data: p.data, positions: new SourcePositions(p.positions) };
   };
   const manifest = document(
     MANIFEST_FILE,
-    manifestText,
-    candidates.length,
+    manifestRead,
+    parsed[listing.records.length],
     'restore the manifest draft: it declares the widget types, event types, annotation categories and policy scopes',
   );
   const owners = document(
     OWNERS_FILE,
-    ownersText,
-    candidates.length + 1,
+    ownersRead,
+    parsed[listing.records.length + 1],
     'restore the owners registry: a YAML list of {id, title, layer} for each owning repo',
   );
 
@@ -130,30 +142,13 @@ export async function loadInventory(source: InventorySource, options: LoadOption
       ...(manifestText !== undefined ? { manifest: manifestText } : {}),
       ...(widgetSeedText !== undefined ? { widgets: widgetSeedText } : {}),
     },
+    dotfiles: listing.dotfiles,
     diagnostics,
   };
 }
 
-type Placement = { ok: true; id: string } | { ok: false; diagnostic: Diagnostic };
-
-function placement(file: string, layout: KindLayout): Placement {
-  const rest = file.slice(layout.dir.length + 1);
-  const ext = EXTENSION[layout.format];
-  const problem = (message: string, hint: string): Placement => ({
-    ok: false,
-    diagnostic: { file, line: 1, col: 1, severity: 'error', code: 'unexpected-file', message, hint },
-  });
-  if (rest.includes('/')) {
-    return problem(`${layout.dir}/ takes one record per file, not sub-folders`, `move the file to ${layout.dir}/${rest.split('/').pop()}`);
-  }
-  if (!rest.endsWith(ext)) {
-    const base = rest.replace(/\.[^.]*$/, '');
-    return problem(
-      `${layout.plural.toLowerCase()} are ${layout.format === 'yaml' ? 'YAML' : 'Markdown'} files ending in ${ext}`,
-      `rename it to ${layout.dir}/${base}${ext}`,
-    );
-  }
-  return { ok: true, id: rest.slice(0, -ext.length) };
+function isMapping(data: unknown): data is Record<string, unknown> {
+  return data !== null && typeof data === 'object' && !Array.isArray(data);
 }
 
 function syntaxDiagnostics(file: string, problems: readonly ParseProblem[]): Diagnostic[] {

@@ -29,6 +29,8 @@ export interface ModelledInventory {
   manifestDocument?: LoadedDocument;
   ownersDocument?: LoadedDocument;
   seedTexts: SeedTexts;
+  /** Dotfiles the loader left alone (see LoadedInventory). */
+  dotfiles: string[];
   owners: Owner[];
   vocabulary: Vocabulary;
   schemas: KindSchemas;
@@ -83,6 +85,7 @@ export function modelInventory(loaded: LoadedInventory): ModelledInventory {
     ...(loaded.manifest ? { manifestDocument: loaded.manifest } : {}),
     ...(loaded.owners ? { ownersDocument: loaded.owners } : {}),
     seedTexts: loaded.seedTexts,
+    dotfiles: loaded.dotfiles,
     owners,
     vocabulary,
     schemas,

@@ -1,6 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Dirent, type Stats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { checkedText, decodeText, describeProblem, entryProblem, MAX_RECORD_BYTES, refused, type EntryType, type FileRead } from './file-rules.ts';
+
+export interface SourceEntry {
+  name: string;
+  type: EntryType;
+}
 
 /**
  * Where inventory files come from: the working tree, or (for diff) a git
@@ -9,36 +15,31 @@ import path from 'node:path';
 export interface InventorySource {
   /** A label for messages, e.g. the directory or `git:main`. */
   readonly label: string;
-  /** All files below `dir`, recursively; empty when `dir` does not exist. */
-  list(dir: string): Promise<string[]>;
-  /** The file's text, or undefined when it does not exist. */
-  read(file: string): Promise<string | undefined>;
+  /** The entries directly inside `dir` (`''` for the root), links listed as links; empty when `dir` is not a directory. */
+  entries(dir: string): Promise<SourceEntry[]>;
+  /**
+   * The file's text, or why it is not taken (a link, not a regular file,
+   * over `limit` bytes, not UTF-8, see file-rules.ts); undefined when it does not exist.
+   */
+  read(file: string, limit?: number): Promise<FileRead | undefined>;
 }
 
 export function directorySource(root: string): InventorySource {
   return {
     label: root,
-    async list(dir) {
+    async entries(dir) {
       try {
-        const entries = await readdir(path.join(root, dir), { recursive: true, withFileTypes: true });
-        return entries
-          .filter((e) => e.isFile())
-          .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-          .sort();
+        const entries = await readdir(path.join(root, dir), { withFileTypes: true });
+        return entries.map((e) => ({ name: e.name, type: entryType(e) }));
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return [];
         throw err;
       }
     },
-    async read(file) {
-      try {
-        // Synchronous on purpose: for thousands of small files it is several
-        // times faster than a promise per file.
-        return readFileSync(path.join(root, file), 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw err;
-      }
+    async read(file, limit = MAX_RECORD_BYTES) {
+      // Synchronous on purpose: for thousands of small files it is several
+      // times faster than a promise per file.
+      return readRegularFile(path.join(root, file), limit);
     },
   };
 }
@@ -47,7 +48,61 @@ export function directorySource(root: string): InventorySource {
 export function overlaySource(base: InventorySource, texts: ReadonlyMap<string, string>): InventorySource {
   return {
     label: base.label,
-    list: (dir) => base.list(dir),
-    read: async (file) => texts.get(file) ?? base.read(file),
+    entries: (dir) => base.entries(dir),
+    read: async (file, limit = MAX_RECORD_BYTES) => {
+      const text = texts.get(file);
+      return text === undefined ? base.read(file, limit) : checkedText(text, limit);
+    },
   };
+}
+
+/** A file's text for an edit; throws, naming the file, when it is there but not taken as text. */
+export async function readText(source: InventorySource, file: string): Promise<string | undefined> {
+  const read = await source.read(file);
+  if (read === undefined || read.ok) return read?.text;
+  throw new Error(`${file} ${describeProblem(read.problem)}`);
+}
+
+// Dirents carry lstat's type, so classifying entries costs no syscall beyond the readdir.
+function entryType(e: Dirent | Stats): EntryType {
+  if (e.isFile()) return 'file';
+  if (e.isDirectory()) return 'directory';
+  if (e.isSymbolicLink()) return 'symlink';
+  if (e.isSocket()) return 'socket';
+  if (e.isFIFO()) return 'fifo';
+  return 'device';
+}
+
+// O_NOFOLLOW: a file swapped for a link after it was listed is still not
+// followed; O_NONBLOCK: opening a named pipe must not wait for a writer.
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** The same syscalls as readFileSync (open, fstat, read, close), with the type and size checked before reading. */
+function readRegularFile(file: string, limit: number): FileRead | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FLAGS);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'ELOOP') return refused({ code: 'symlink' });
+    if (code === 'ENXIO') return refused({ code: 'not-a-file', type: 'socket' });
+    throw err;
+  }
+  try {
+    const stat = fstatSync(fd);
+    const problem = entryProblem(entryType(stat));
+    if (problem) return refused(problem);
+    if (stat.size > limit) return refused({ code: 'file-too-large', size: stat.size, limit });
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const n = readSync(fd, bytes, filled, bytes.length - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return decodeText(bytes.subarray(0, filled));
+  } finally {
+    closeSync(fd);
+  }
 }

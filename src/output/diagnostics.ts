@@ -8,6 +8,8 @@ export interface DiagnosticsContext {
   /** Turns an inventory-relative path into the path shown (relative to the working directory). */
   displayPath: (file: string) => string;
   records: number;
+  /** Dotfiles the loader left alone (editor droppings): counted in the summary, listed in JSON. */
+  dotfiles?: readonly string[];
 }
 
 export function renderDiagnostics(list: readonly Diagnostic[], format: DiagnosticFormat, ctx: DiagnosticsContext): string {
@@ -21,11 +23,11 @@ export function renderDiagnostics(list: readonly Diagnostic[], format: Diagnosti
   }
 }
 
-export function summaryLine(list: readonly Diagnostic[], records: number): string {
+export function summaryLine(list: readonly Diagnostic[], records: number, dotfiles = 0): string {
   const c = countBySeverity(list);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const mark = c.error > 0 ? '✖' : '✔';
-  return `${mark} ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${plural(c.notice, 'notice')} in ${plural(records, 'record')}`;
+  return `${mark} ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${plural(c.notice, 'notice')} in ${plural(records, 'record')}${dotfiles > 0 ? `; ${plural(dotfiles, 'dotfile')} ignored` : ''}`;
 }
 
 /** One diagnostic as people read it, `file:line:col severity code: message`, and its hint below. */
@@ -35,7 +37,7 @@ export function diagnosticLines(d: Diagnostic, displayPath: (file: string) => st
 
 function asText(list: readonly Diagnostic[], ctx: DiagnosticsContext): string {
   const lines = list.flatMap((d) => diagnosticLines(d, ctx.displayPath));
-  return [...lines, summaryLine(list, ctx.records)].join('\n') + '\n';
+  return [...lines, summaryLine(list, ctx.records, ctx.dotfiles?.length)].join('\n') + '\n';
 }
 
 function asJson(list: readonly Diagnostic[], ctx: DiagnosticsContext): string {
@@ -47,6 +49,7 @@ function asJson(list: readonly Diagnostic[], ctx: DiagnosticsContext): string {
         records: ctx.records,
         counts,
         diagnostics: list.map((d) => ({ ...d, file: ctx.displayPath(d.file) })),
+        ...(ctx.dotfiles ? { dotfilesIgnored: ctx.dotfiles.map(ctx.displayPath) } : {}),
       },
       null,
       2,
@@ -64,5 +67,5 @@ function asGithub(list: readonly Diagnostic[], ctx: DiagnosticsContext): string 
     const props = `file=${escapeProperty(ctx.displayPath(d.file))},line=${d.line},col=${d.col},title=${escapeProperty(d.code)}`;
     return `::${level[d.severity]} ${props}::${escapeData(d.hint ? `${d.message}\nhint: ${d.hint}` : d.message)}`;
   });
-  return [...lines, summaryLine(list, ctx.records)].join('\n') + '\n';
+  return [...lines, summaryLine(list, ctx.records, ctx.dotfiles?.length)].join('\n') + '\n';
 }
