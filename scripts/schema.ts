@@ -1,32 +1,36 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandLine, runCommand } from '../src/cli/args.ts';
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
+import { withInventoryLock } from '../src/load/write-lock.ts';
 import { editorSettings, jsonSchemas } from '../src/model/json-schema.ts';
+import { writeFileAtomic } from '../src/util/atomic-write.ts';
 
 const USAGE = 'usage: npm run schema -- [--root DIR]';
 const SETTINGS = '.vscode/settings.json';
 
 await runCommand(async () => {
   const args = parseCommandLine(process.argv.slice(2), { root: { type: 'string', default: '.' } }, USAGE);
-  const { modelled } = await openInventory(directorySource(args.root), { now: Date.now() });
-  if (!modelled.manifest) {
-    process.stderr.write('schema: the manifest does not validate; run `npm run validate` first\n');
-    return 1;
-  }
-  const files = jsonSchemas(modelled.vocabulary);
-  let settings: Record<string, unknown> = {};
-  try {
-    settings = JSON.parse(await readFile(path.join(args.root, SETTINGS), 'utf8')) as Record<string, unknown>;
-  } catch {
-    // No settings yet: start from the mapping alone.
-  }
-  files.set(SETTINGS, editorSettings(settings));
-  for (const [file, content] of files) {
-    await mkdir(path.dirname(path.join(args.root, file)), { recursive: true });
-    await writeFile(path.join(args.root, file), content);
-    process.stdout.write(`wrote ${file}\n`);
-  }
-  return 0;
+  // .vscode/settings.json is read, merged and written: under the write lock, so concurrent runs take turns.
+  return withInventoryLock(args.root, async () => {
+    const { modelled } = await openInventory(directorySource(args.root), { now: Date.now() });
+    if (!modelled.manifest) {
+      process.stderr.write('schema: the manifest does not validate; run `npm run validate` first\n');
+      return 1;
+    }
+    const files = jsonSchemas(modelled.vocabulary);
+    let settings: Record<string, unknown> = {};
+    try {
+      settings = JSON.parse(await readFile(path.join(args.root, SETTINGS), 'utf8')) as Record<string, unknown>;
+    } catch {
+      // No settings yet: start from the mapping alone.
+    }
+    files.set(SETTINGS, editorSettings(settings));
+    for (const [file, content] of files) {
+      await writeFileAtomic(path.join(args.root, file), content);
+      process.stdout.write(`wrote ${file}\n`);
+    }
+    return 0;
+  });
 });

@@ -2,12 +2,13 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { openInventory, type OpenedInventory } from '../inventory.ts';
 import type { ParseCache } from '../load/parse-many.ts';
-import { overlaySource, type InventorySource } from '../load/source.ts';
+import { directorySource, overlaySource, readText, type InventorySource } from '../load/source.ts';
+import { withInventoryLock } from '../load/write-lock.ts';
 import type { Evidence } from '../model/evidence.ts';
-import type { InventoryRecord } from '../load/model-inventory.ts';
+import type { AnyRecord, InventoryRecord } from '../load/model-inventory.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { isProbeEvidenceFor, refreshed } from './refresh.ts';
-import { EvidenceEditError, spliceEvidence } from './write-evidence.ts';
+import { EvidenceEditError, spliceEvidence, spliceField, type EvidenceSplice } from './write-evidence.ts';
 import type { Hunk } from '../output/probe-report.ts';
 
 /** A new evidence item for one record (for a gate: one requirement). */
@@ -25,8 +26,24 @@ export interface EvidenceChange {
   hunks: Hunk[];
 }
 
+/** A new value for one single-valued field of a record: a backup set's lastVerifiedBackup or schedule (discover). */
+export interface FieldTarget {
+  record: AnyRecord;
+  field: string;
+  value: Evidence | string;
+}
+
+export interface FieldChange extends FieldTarget {
+  file: string;
+  recordId: string;
+  action: 'add' | 'replace';
+  hunks: Hunk[];
+}
+
 export interface EvidencePlan {
+  targets: readonly EvidenceTarget[];
   changes: EvidenceChange[];
+  fieldChanges: FieldChange[];
   /** The new text of every edited file, by inventory-relative path. */
   texts: Map<string, string>;
   /** The inventory as it reads with the edits: what gates become. */
@@ -37,37 +54,48 @@ export interface EvidencePlan {
  * Computes the edited files and proves them before anything is written: the
  * edited inventory is opened through the loader like any other, must have no
  * errors, and each edited record must read back as exactly the old record
- * with its evidence refreshed. Throws, naming the file, when not.
+ * with its evidence refreshed (and its `fields` set). Throws, naming the
+ * file, when not.
  */
 export async function planEvidence(
   source: InventorySource,
   before: OpenedInventory,
   targets: readonly EvidenceTarget[],
-  options: { cache?: ParseCache } = {},
+  options: { cache?: ParseCache; fields?: readonly FieldTarget[] } = {},
 ): Promise<EvidencePlan> {
   const texts = new Map<string, string>();
-  const changes: EvidenceChange[] = [];
-  for (const { record, item } of targets) {
-    const text = texts.get(record.file) ?? (await source.read(record.file));
-    if (text === undefined) throw new Error(`${record.file}: the file is gone`);
-    let splice;
+  const edit = async (file: string, splice: (text: string) => EvidenceSplice): Promise<EvidenceSplice> => {
+    const text = texts.get(file) ?? (await readText(source, file));
+    if (text === undefined) throw new Error(`${file}: the file is gone`);
     try {
-      splice = spliceEvidence(text, item, isProbeEvidenceFor(item.requirement));
+      const result = splice(text);
+      texts.set(file, result.text);
+      return result;
     } catch (err) {
-      if (err instanceof EvidenceEditError) throw new Error(`${record.file}: cannot record evidence: the file ${err.message}`);
+      if (err instanceof EvidenceEditError) throw new Error(`${file}: cannot record evidence: the file ${err.message}`);
       throw err;
     }
-    texts.set(record.file, splice.text);
+  };
+  const changes: EvidenceChange[] = [];
+  for (const { record, item } of targets) {
+    const splice = await edit(record.file, (text) => spliceEvidence(text, item, isProbeEvidenceFor(item.requirement, item.source.probe)));
     changes.push({ file: record.file, recordId: record.id, ...(item.requirement ? { requirement: item.requirement } : {}), action: splice.action, item, hunks: splice.hunks });
   }
-  const after = changes.length > 0 ? await verify(source, before, targets, texts, options.cache) : before;
-  return { changes, texts, after };
+  const fields = options.fields ?? [];
+  const fieldChanges: FieldChange[] = [];
+  for (const target of fields) {
+    const splice = await edit(target.record.file, (text) => spliceField(text, target.field, target.value));
+    fieldChanges.push({ ...target, file: target.record.file, recordId: target.record.id, action: splice.action, hunks: splice.hunks });
+  }
+  const after = texts.size > 0 ? await verify(source, before, targets, fields, texts, options.cache) : before;
+  return { targets, changes, fieldChanges, texts, after };
 }
 
 async function verify(
   source: InventorySource,
   before: OpenedInventory,
   targets: readonly EvidenceTarget[],
+  fields: readonly FieldTarget[],
   texts: Map<string, string>,
   cache: ParseCache | undefined,
 ): Promise<OpenedInventory> {
@@ -81,8 +109,9 @@ async function verify(
   const expected = new Map<string, Record<string, unknown>>();
   for (const { record, item } of targets) {
     const data = (expected.get(record.id) ?? record.data) as { evidence?: Evidence[] };
-    expected.set(record.id, { ...data, evidence: refreshed(data.evidence ?? [], item, isProbeEvidenceFor(item.requirement)) });
+    expected.set(record.id, { ...data, evidence: refreshed(data.evidence ?? [], item, isProbeEvidenceFor(item.requirement, item.source.probe)) });
   }
+  for (const { record, field, value } of fields) expected.set(record.id, { ...(expected.get(record.id) ?? record.data), [field]: value });
   for (const [id, data] of expected) {
     const now = after.graph.get(id);
     if (!now || !isDeepStrictEqual(now.data, data)) {
@@ -92,7 +121,26 @@ async function verify(
   return after;
 }
 
-/** Writes each edited file atomically; only called with a verified plan. */
-export async function writeEvidence(root: string, plan: EvidencePlan): Promise<void> {
-  for (const [file, text] of plan.texts) await writeFileAtomic(path.join(root, file), text);
+/**
+ * Writes the plan's evidence under the inventory's write lock: planned again
+ * on the files as they are now (another run may have written since this one
+ * read them, and its items must survive), verified, then each file written
+ * atomically. Returns the plan as written.
+ */
+export async function writeEvidence(root: string, plan: EvidencePlan, options: { cache?: ParseCache } = {}): Promise<EvidencePlan> {
+  if (plan.texts.size === 0) return plan;
+  return withInventoryLock(root, async () => {
+    const source = directorySource(root);
+    const current = await openInventory(source, { now: plan.after.graph.now, ...options });
+    const again = <R extends AnyRecord>(record: R): R => {
+      const now = current.graph.get(record.id);
+      if (now?.kind !== record.kind) throw new Error(`${record.file}: the ${record.kind} ${record.id} is gone since it was read, so nothing was written`);
+      return now as R;
+    };
+    const targets = plan.targets.map(({ record, item }) => ({ record: again(record), item }));
+    const fields = plan.fieldChanges.map(({ record, field, value }) => ({ record: again(record), field, value }));
+    const fresh = await planEvidence(source, current, targets, { ...options, fields });
+    for (const [file, text] of fresh.texts) await writeFileAtomic(path.join(root, file), text);
+    return fresh;
+  });
 }
