@@ -21,6 +21,11 @@ const SECRET_VALUES: ReadonlyArray<{ name: string; pattern: RegExp }> = [
   },
 ];
 
+/** What a value looks like when it is a credential (`a JSON Web Token`…), for callers that must withhold it. */
+export function secretShapeOf(value: string): string | undefined {
+  return SECRET_VALUES.find((s) => s.pattern.test(value))?.name;
+}
+
 /** Field names that hold credentials; any non-empty value under them is a leak. */
 const SECRET_FIELD = /(?:password|passwd|secret|token|credentials?|authorization|cookie)$|(?:^|[-_])(?:key|pat)$/i;
 
