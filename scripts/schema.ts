@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandLine, runCommand } from '../src/cli/args.ts';
-import { openInventory } from '../src/inventory.ts';
-import { directorySource } from '../src/load/source.ts';
+import { openOrRefuse } from '../src/cli/open-or-refuse.ts';
 import { withInventoryLock } from '../src/load/write-lock.ts';
 import { editorSettings, jsonSchemas } from '../src/model/json-schema.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
@@ -14,11 +13,15 @@ await runCommand(async () => {
   const args = parseCommandLine(process.argv.slice(2), { root: { type: 'string', default: '.' } }, USAGE);
   // .vscode/settings.json is read, merged and written: under the write lock, so concurrent runs take turns.
   return withInventoryLock(args.root, async () => {
-    const { modelled } = await openInventory(directorySource(args.root), { now: Date.now() });
-    if (!modelled.manifest) {
-      process.stderr.write('schema: the manifest does not validate; run `npm run validate` first\n');
-      return 1;
-    }
+    // Schemas help fix records while typing, so only the manifest (the vocabulary) must validate.
+    const opened = await openOrRefuse(args.root, {
+      now: Date.now(),
+      tolerate: () => true,
+      needsManifest: true,
+      refusal: 'schema: the manifest does not validate; run `npm run validate` first',
+    });
+    if (!opened) return 1;
+    const { modelled } = opened;
     const files = jsonSchemas(modelled.vocabulary);
     let settings: Record<string, unknown> = {};
     try {
