@@ -60,3 +60,49 @@ export async function headCommit(root: string): Promise<string | undefined> {
     return undefined;
   }
 }
+
+/** A commit on the first-parent line, with the blob it left at each path it touched (`null`: deleted). */
+export interface TreeChangeCommit {
+  sha: string;
+  /** Committer date: when the change landed on the line, which is what a day's state reflects. */
+  committedAt: string;
+  subject: string;
+  changes: Array<{ path: string; blob: string | null }>;
+}
+
+const NO_BLOB = /^0+$/;
+
+/**
+ * Every first-parent commit that touched `paths` (relative to `root`), oldest
+ * first, from ONE `git log --raw` pass: replaying the changes gives the blob
+ * at each path after each commit, without a git process per commit or file.
+ * A merge counts as the change it brought to the line. Outside a git
+ * checkout it is empty.
+ */
+export async function readTreeChanges(root: string, paths: readonly string[]): Promise<TreeChangeCommit[]> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run(
+      'git',
+      [
+        '-C', root, 'log', '--first-parent', '--diff-merges=first-parent', '--reverse', '--relative', '--no-renames',
+        '--raw', '--no-abbrev', '-z', '--format=%x1e%H%x1f%cI%x1f%s', '--', ...paths,
+      ],
+      { maxBuffer: 1 << 30 },
+    ));
+  } catch {
+    return [];
+  }
+  return stdout.split('\x1e').slice(1).map((entry) => {
+    const end = entry.indexOf('\0');
+    const [sha, committedAt, subject] = entry.slice(0, end).split('\x1f') as [string, string, string];
+    // After the header: ":<modes> <old> <new> <status>\0<path>\0", once per path.
+    const fields = entry.slice(end + 1).replace(/^\n/, '').split('\0');
+    const changes: TreeChangeCommit['changes'] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const blob = fields[i]!.split(' ')[3]!;
+      changes.push({ path: fields[i + 1]!, blob: NO_BLOB.test(blob) ? null : blob });
+    }
+    return { sha, committedAt, subject, changes };
+  });
+}
