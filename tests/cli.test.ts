@@ -72,6 +72,33 @@ describe('build command', () => {
   });
 });
 
+describe('commands that refuse an inventory they cannot act on (openOrRefuse)', () => {
+  const brokenReference = async () => (await readFile(path.join(MINIMAL, 'inventory/services/git.yaml'), 'utf8')).replace('cluster: old-k3s', 'cluster: old-k3');
+
+  it('seeds: prints what blocks as validate does, then its refusal, and writes nothing', async () => {
+    const dir = await fixture({ 'inventory/services/git.yaml': await brokenReference() });
+    const r = await cli('seeds.ts', ['--root', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('inventory/services/git.yaml:8:1 error unknown-reference: cluster: no cluster has the id "old-k3"');
+    expect(r.stderr).toMatch(/✖ 1 error, 0 warnings, 0 notices in \d+ records\nseeds: not written — fix the errors above first\n$/);
+    expect(existsSync(path.join(dir, 'seeds/ops-hub-widgets.seed.json'))).toBe(false);
+  });
+
+  it('schema: tolerates errors in records, and refuses a manifest that does not validate, naming its errors', async () => {
+    const records = await fixture({ 'inventory/services/git.yaml': await brokenReference() });
+    const written = await cli('schema.ts', ['--root', records]);
+    expect(written.code, written.stderr).toBe(0);
+    expect(existsSync(path.join(records, '.vscode/settings.json'))).toBe(true);
+
+    const manifest = await fixture({ 'seeds/ops-hub-manifest.draft.json': '{ "hub": 1 }\n' });
+    const refused = await cli('schema.ts', ['--root', manifest]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('seeds/ops-hub-manifest.draft.json:1:3 error invalid-field: hub: Invalid input: expected object, received number');
+    expect(refused.stderr).toContain('schema: the manifest does not validate; run `npm run validate` first');
+    expect(existsSync(path.join(manifest, '.vscode/settings.json'))).toBe(false);
+  });
+});
+
 describe('the repository', () => {
   it('validates clean', async () => {
     const opened = await openInventory(directorySource(REPO_ROOT), { now: Date.now() });
