@@ -4,6 +4,7 @@ import { parseCommandLine, runCommand } from '../src/cli/args.ts';
 import { openOrRefuse } from '../src/cli/open-or-refuse.ts';
 import { withInventoryLock } from '../src/load/write-lock.ts';
 import { editorSettings, jsonSchemas } from '../src/model/json-schema.ts';
+import { apiJsonSchemas } from '../src/site/api-schema.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 
 const USAGE = 'usage: npm run schema -- [--root DIR]';
@@ -22,7 +23,7 @@ await runCommand(async () => {
     });
     if (!opened) return 1;
     const { modelled } = opened;
-    const files = jsonSchemas(modelled.vocabulary);
+    const files = new Map([...jsonSchemas(modelled.vocabulary), ...apiJsonSchemas(modelled.vocabulary)]);
     let settings: Record<string, unknown> = {};
     try {
       settings = JSON.parse(await readFile(path.join(args.root, SETTINGS), 'utf8')) as Record<string, unknown>;
