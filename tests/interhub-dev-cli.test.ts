@@ -69,9 +69,30 @@ describe('npm run interhub:dev', () => {
     expect(await stop(second.child)).toBe(0);
   });
 
+  it('serves a deployment that differs: routes that need a token, routes it lacks, extra fields, a route answering a fixed status', async () => {
+    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'] };
+    const dev = await startDevCommand(['--needs-token', '/widget-types,/event-types', '--without', '/policy-scopes', '--extra-fields', '--route-status', '/annotation-categories=501'], env);
+    running.push(dev.child);
+    expect(dev.output).toContain('faults: routeStatus={"annotationCategories":501}');
+    expect(dev.output).toContain('deployment: tokenRoutes=["widgetTypes","eventTypes"], absentRoutes=["policyScopes"], extraFields=true');
+    const base = dev.output.match(/on (http:\/\/\S+)/)![1]!;
+    const status = async (p: string) => (await fetch(`${base}/api/v2${p}`)).status;
+    expect([await status('/widget-types'), await status('/event-types'), await status('/policy-scopes'), await status('/annotation-categories')]).toEqual([401, 401, 404, 501]);
+    const hubs = (await (await fetch(`${base}/api/v2/hub-registry`)).json()) as { revision?: number; meta: { extensions?: unknown } };
+    expect(hubs.revision).toBe(7);
+    expect(hubs.meta.extensions).toBeDefined();
+    const openapi = (await (await fetch(`${base}/api/v2/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toContain('/widgets');
+    expect(Object.keys(openapi.paths)).not.toContain('/policy-scopes');
+    expect(await stop(dev.child)).toBe(0);
+  });
+
   it('rejects bad flags with exit 2', async () => {
     const result = await cli('interhub-dev.ts', ['--port', '0', '--fail-every', 'often'], { env: { PATH: process.env['PATH'] } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--fail-every must be a whole number');
+    const route = await cli('interhub-dev.ts', ['--port', '0', '--without', '/policy-scope'], { env: { PATH: process.env['PATH'] } });
+    expect(route.code).toBe(2);
+    expect(route.stderr).toContain('--without: "/policy-scope" is not a route of the dev server');
   });
 });

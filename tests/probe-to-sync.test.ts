@@ -7,7 +7,7 @@ import { fixture, open } from './helpers/fixture.ts';
 import { startHub, sync, type TestHub } from './helpers/interhub.ts';
 import { startServer, type LocalServer } from './helpers/local-server.ts';
 
-describe('probe evidence flows into Inter-Hub (seed 000 T07, seed 004)', () => {
+describe('probe evidence flows into Inter-Hub (HF-WP-0001 T07, IHUB-WP-0022)', () => {
   let registry: LocalServer | undefined;
   let hub: TestHub | undefined;
   afterAll(async () => {

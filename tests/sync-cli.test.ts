@@ -9,7 +9,7 @@ import { probeBootstrapGate } from '../src/interhub/gate-probe.ts';
 import { WIDGET_SEED_FILE } from '../src/model/vocabulary.ts';
 import { cli } from './helpers/cli.ts';
 import { fixture, open, REPO_ROOT } from './helpers/fixture.ts';
-import { startHub, type TestHub } from './helpers/interhub.ts';
+import { startHub, syncEnv as env, type TestHub } from './helpers/interhub.ts';
 
 const OPERATOR_KEY = 'op_test_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 
@@ -32,11 +32,6 @@ async function closedPort(): Promise<string> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
-}
-
-function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const { IHUB_BASE, IHUB_CLIENT_ID, OPS_HUB_KEY, IHUB_OPERATOR_KEY, IHUB_HUB, ...rest } = process.env;
-  return { ...rest, ...extra };
 }
 
 describe('probe:gate', () => {

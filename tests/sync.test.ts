@@ -7,7 +7,7 @@ import { PAGE_SIZE } from '../src/interhub/wire/lists.ts';
 import { desiredEvents } from '../src/sync/desired-events.ts';
 import { runSync } from '../src/sync/run-sync.ts';
 import { fixture, MINIMAL, NOW, open, REPO_ROOT } from './helpers/fixture.ts';
-import { holdings, startHub, sync, type TestHub } from './helpers/interhub.ts';
+import { expectExactlyOnce, holdings, startHub, sync, type TestHub } from './helpers/interhub.ts';
 
 /** Early June 2026: the Gitea registry evidence of 2026-05-16 (max age 30 days) still counts. */
 const REPO_NOW = Date.parse('2026-06-01T00:00:00Z');
@@ -22,14 +22,6 @@ afterEach(async () => {
   await Promise.all(hubs.map((h) => h.server.close()));
   hubs = [];
 });
-
-function expectExactlyOnce(hub: TestHub, widgetNames: string[], eventKeys: string[]): void {
-  const held = holdings(hub);
-  expect([...held.widgets.keys()].sort()).toEqual([...widgetNames].sort());
-  expect([...held.widgets.values()].every((n) => n === 1)).toBe(true);
-  expect([...held.events.keys()].sort()).toEqual([...new Set(eventKeys)].sort());
-  expect([...held.events.values()].every((n) => n === 1)).toBe(true);
-}
 
 describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
   it('plans without writing, applies everything, and a re-run writes nothing in page-bounded reads', async () => {
@@ -64,7 +56,7 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
     expect(again.mapping['gitea-registry-v2']).toBe(again.mapping['ops-endpoint-gitea-registry-v2']);
   });
 
-  it('sends the first real ops signal of seed 000 T07 out of the inventory', async () => {
+  it('sends the first real ops signal of HF-WP-0001 T07 out of the inventory', async () => {
     const { graph } = await open(REPO_ROOT, REPO_NOW);
     const hub = await hubFor(REPO_ROOT);
     await sync(graph, hub, 'apply');

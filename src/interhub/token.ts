@@ -34,10 +34,12 @@ export class TokenCache {
   /**
    * A request sent at `sentAtMs` with a token obtained at `obtainedAtMs` was
    * refused: drop that token unless someone renewed it since, and remember
-   * how long it really lived.
+   * how long it really lived. The server judged it on arrival, somewhere in
+   * the round trip, so the round trip counts against the lifetime: a token
+   * is better renewed once too often than refused twice.
    */
   invalidate(sentAtMs: number, obtainedAtMs: number): void {
-    const lived = sentAtMs - obtainedAtMs;
+    const lived = sentAtMs - obtainedAtMs - (Date.now() - sentAtMs);
     if (lived > 0) this.observedLifetimeMs = Math.min(this.observedLifetimeMs ?? lived, lived);
     if (this.token && this.token.obtainedAtMs <= sentAtMs) this.token = undefined;
   }

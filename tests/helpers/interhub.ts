@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { expect } from 'vitest';
 import type { InventoryGraph } from '../../src/graph/graph.ts';
 import { InterHubDevServer, type DevServerOptions, type SeededHub } from '../../src/interhub/dev/server.ts';
 import { eventIdempotencyKey } from '../../src/interhub/wire/events.ts';
@@ -58,4 +59,19 @@ export function holdings(hub: TestHub): { widgets: Map<string, number>; events: 
     events.set(key, (events.get(key) ?? 0) + 1);
   }
   return { widgets, events };
+}
+
+/** Exactly these widgets and event keys, each once: no duplicate from a retry, a lost answer or a second run. */
+export function expectExactlyOnce(hub: TestHub, widgetNames: string[], eventKeys: string[]): void {
+  const held = holdings(hub);
+  expect([...held.widgets.keys()].sort()).toEqual([...widgetNames].sort());
+  expect([...held.widgets.values()].every((n) => n === 1)).toBe(true);
+  expect([...held.events.keys()].sort()).toEqual([...new Set(eventKeys)].sort());
+  expect([...held.events.values()].every((n) => n === 1)).toBe(true);
+}
+
+/** The environment of a command run, without any Inter-Hub setting of the machine running the tests. */
+export function syncEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const { IHUB_BASE, IHUB_CLIENT_ID, OPS_HUB_KEY, IHUB_OPERATOR_KEY, IHUB_HUB, ...rest } = process.env;
+  return { ...rest, ...extra };
 }
