@@ -52,12 +52,12 @@ await runCommand(async () => {
     throw new UsageError('--suggest DIR must be a folder of its own: review the drafts there, then copy them with cp -r DIR/. .');
   }
 
+  const taken = context !== undefined ? await takeSnapshot(context) : undefined;
+  const snapshot = parseSnapshots(taken ? [taken] : await Promise.all(snapshots.map(readSnapshot)));
   const cache = args['no-cache'] ? undefined : await fileParseCache(root);
   const opened = await openOrRefuse(root, { now, ...(cache ? { cache } : {}), refusal: 'discover: the inventory has errors (see npm run validate); nothing was discovered or written' });
   if (!opened) return 1;
   const scope = clusterScope(opened.graph, clusterId);
-  const taken = context !== undefined ? await takeSnapshot(context) : undefined;
-  const snapshot = parseSnapshots(taken ? [taken] : await Promise.all(snapshots.map(readSnapshot)));
 
   const match = matchCluster(opened.graph, scope, snapshot, systemNamespaces);
   const drift = findDrift(match, now);
