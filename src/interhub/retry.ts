@@ -102,7 +102,7 @@ function backoff(policy: RetryPolicy, failures: number): number {
 }
 
 /** Retry-After as delay-seconds or an HTTP date; absent or unreadable means one second. */
-export function retryAfterMs(header: string | string[] | undefined, nowMs: number): number {
+function retryAfterMs(header: string | string[] | undefined, nowMs: number): number {
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined) return 1_000;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;

@@ -16,4 +16,3 @@ export const REGISTRY_ROUTES = {
   policyScopes: 'policyScopes',
 } as const satisfies Record<string, RouteName>;
 export type RegistryName = keyof typeof REGISTRY_ROUTES;
-export const REGISTRY_NAMES = Object.keys(REGISTRY_ROUTES) as RegistryName[];
