@@ -7,8 +7,7 @@ import { InventoryGraph } from '../graph/graph.ts';
 import { decodeText, MAX_RECORD_BYTES, refused } from '../load/file-rules.ts';
 import { loadInventory } from '../load/loader.ts';
 import { modelInventory } from '../load/model-inventory.ts';
-import type { ParseCache, ParseInput } from '../load/parse-many.ts';
-import type { ParsedFile } from '../load/parse-file.ts';
+import { fileParseCache } from '../load/parse-cache.ts';
 import type { InventorySource, SourceEntry } from '../load/source.ts';
 import { layoutOf, OWNERS_FILE } from '../model/kinds.ts';
 import { MANIFEST_FILE } from '../model/vocabulary.ts';
@@ -91,7 +90,9 @@ async function evaluate(root: string, current: InventoryGraph): Promise<Readines
   });
   const todo = steps.filter((s) => !cached[s.key]);
   const blobs = await readBlobs(root, [...new Set(todo.flatMap((s) => [...s.tree.values()]))]);
-  const parseCache = memoryParseCache();
+  // Files a day shares with the working tree are parsed already (the site's content-hash cache), and a file
+  // unchanged between days is parsed once; the site's own run saves that cache, this one only reads it.
+  const parseCache = { ...(await fileParseCache(root)), save: async () => {} };
   for (const step of steps) {
     const hit = cached[step.key];
     if (hit) {
@@ -142,17 +143,6 @@ function treeSource(label: string, tree: ReadonlyMap<string, string>, blobs: Rea
       if (bytes.length > limit) return refused({ code: 'file-too-large', size: bytes.length, limit });
       return decodeText(bytes);
     },
-  };
-}
-
-/** Within one build, a file unchanged between days is parsed once. */
-function memoryParseCache(): ParseCache {
-  const parsed = new Map<string, ParsedFile>();
-  const keyOf = (input: ParseInput) => `${input.format}\0${input.text}`;
-  return {
-    get: (input) => parsed.get(keyOf(input)),
-    set: (input, result) => void parsed.set(keyOf(input), result),
-    save: async () => {},
   };
 }
 
