@@ -1,18 +1,9 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
+import { opsHub, siteAstroConfig } from './src/site/integration.ts';
+import { siteOptions } from './src/site/site-config.ts';
 
-// scripts/build.ts passes the settings through the environment (see src/site/site-config.ts).
-const base = (process.env.OPS_HUB_SITE_BASE ?? '/').replace(/^\/*/, '/').replace(/\/*$/, '/');
-
-export default defineConfig({
-  output: 'static',
-  base,
-  ...(process.env.OPS_HUB_SITE_URL ? { site: process.env.OPS_HUB_SITE_URL } : {}),
-  trailingSlash: 'always',
-  outDir: process.env.OPS_HUB_OUT_DIR ?? './dist',
-  build: { format: 'directory', inlineStylesheets: 'never' },
-  devToolbar: { enabled: false },
-  // Pages ship no client code unless a page asks for it.
-  scopedStyleStrategy: 'class',
-  vite: { build: { assetsInlineLimit: 0 } },
-});
+// `astro build` takes the site settings from ops-hub.config.json in the working
+// directory (README: "Building the site"); `npm run build` passes the same
+// config inline, from its flags.
+export default defineConfig(siteAstroConfig(opsHub(await siteOptions())));

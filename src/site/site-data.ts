@@ -6,8 +6,8 @@ import { fileParseCache } from '../load/parse-cache.ts';
 import { directorySource } from '../load/source.ts';
 import { recordPath } from '../views/paths.ts';
 import { topologyMermaid, topologyOf, type Topology } from '../views/topology.ts';
+import { siteSettings } from 'virtual:ops-hub/settings';
 import { renderMermaid } from './mermaid-svg.ts';
-import { siteConfig, type SiteConfig } from './site-config.ts';
 
 export interface Diagram {
   name: string;
@@ -18,7 +18,6 @@ export interface Diagram {
 }
 
 export interface SiteData {
-  config: SiteConfig;
   graph: InventoryGraph;
   history: FileHistory;
   /** `estate` and one per environment id. */
@@ -34,16 +33,16 @@ export function siteData(): Promise<SiteData> {
 }
 
 async function build(): Promise<SiteData> {
-  const config = siteConfig();
+  const { root, now, base } = siteSettings;
   // scripts/build.ts has just validated the same files: the parse cache makes this second open cheap.
-  const { graph, errors } = await openInventory(directorySource(config.root), { now: config.now, cache: await fileParseCache(config.root) });
+  const { graph, errors } = await openInventory(directorySource(root), { now, cache: await fileParseCache(root) });
   if (errors > 0) {
     // scripts/build.ts validates first and prints the diagnostics; this guards direct `astro build` runs.
-    throw new Error(`the inventory at ${path.resolve(config.root)} has ${errors} validation error(s): run npm run validate`);
+    throw new Error(`the inventory at ${root} has ${errors} validation error(s): run npm run validate`);
   }
   const href = (id: string) => {
     const record = graph.get(id)!;
-    return `${config.base}${recordPath(record.kind, id)}`;
+    return `${base}${recordPath(record.kind, id)}`;
   };
   const views = [
     { name: 'estate', title: 'The whole estate', topology: topologyOf(graph) },
@@ -54,9 +53,9 @@ async function build(): Promise<SiteData> {
     })),
   ];
   const sources = new Map(views.map((v) => [v.name, topologyMermaid(v.topology, graph, { href })]));
-  const [svgs, history] = await Promise.all([renderMermaid(sources, { cacheDir: path.join(config.root, '.cache', 'diagrams') }), readFileHistory(config.root)]);
+  const [svgs, history] = await Promise.all([renderMermaid(sources, { cacheDir: path.join(root, '.cache', 'diagrams') }), readFileHistory(root)]);
   const diagrams = new Map(
     views.map((v) => [v.name, { ...v, mermaid: sources.get(v.name)!, svg: svgs.get(v.name)! }]),
   );
-  return { config, graph, history, diagrams };
+  return { graph, history, diagrams };
 }
