@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeSyntheticInventory } from './synthetic.ts';
+import { commitSyntheticHistory } from './history.ts';
 import { NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
 
 /** A bare Astro project with `size` trivial pages: the yardstick for our build. */
@@ -23,7 +24,7 @@ function recordPageStats(out: string): { maxBytes: number; scriptBytes: number; 
   let pages = 0;
   for (const kindDir of readdirSync(out)) {
     const full = path.join(out, kindDir);
-    if (!statSync(full).isDirectory() || ['_astro', 'pagefind', 'search', 'topology'].includes(kindDir)) continue;
+    if (!statSync(full).isDirectory() || ['_astro', 'api', 'pagefind', 'search', 'topology'].includes(kindDir)) continue;
     for (const id of readdirSync(full)) {
       const file = path.join(full, id, 'index.html');
       try {
@@ -39,12 +40,25 @@ function recordPageStats(out: string): { maxBytes: number; scriptBytes: number; 
   return { maxBytes, scriptBytes, pages };
 }
 
+/** The read API's files and the readiness chart of one wave page: both are part of every build measured. */
+function apiAndChartStats(out: string): { apiFiles: number; inventoryBytes: number; chartDays: number } {
+  const apiFiles = readdirSync(path.join(out, 'api/records')).length + 2;
+  const inventoryBytes = statSync(path.join(out, 'api/inventory.json')).size;
+  const wave = readdirSync(path.join(out, 'migration-waves')).find((d) => statSync(path.join(out, 'migration-waves', d)).isDirectory())!;
+  const figure = /<figure class="readiness-chart">[\s\S]*?<\/figure>/.exec(readFileSync(path.join(out, 'migration-waves', wave, 'index.html'), 'utf8'))?.[0] ?? '';
+  return { apiFiles, inventoryBytes, chartDays: (figure.match(/<rect /g) ?? []).length };
+}
+
+/** Days of history given to each synthetic inventory, after the day it is first committed. */
+const HISTORY_DAYS = 8;
+
 /** `npm run build` over synthetic inventories against a bare Astro build of as many trivial pages. */
 export async function benchSite(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const size of [1_000, 10_000]) {
     const root = scratchDir(`site-${size}`);
     await writeSyntheticInventory(root, size, REPO_ROOT);
+    commitSyntheticHistory(root, '2026-06-01', HISTORY_DAYS);
     const out = path.join(root, 'dist');
     const ours = timeProcess(NODE, [path.join(REPO_ROOT, 'scripts/build.ts'), '--root', root, '--out', out, '--now', '2026-06-10T00:00:00Z']);
     const bare = bareProject(size);
@@ -53,6 +67,7 @@ export async function benchSite(): Promise<BenchRow[]> {
       ASTRO_TELEMETRY_DISABLED: '1',
     });
     const stats = recordPageStats(out);
+    const api = apiAndChartStats(out);
     const ratio = ours.ms / yardstick.ms;
     const big = size === 10_000;
     rows.push(
@@ -61,6 +76,9 @@ export async function benchSite(): Promise<BenchRow[]> {
       { section: 'site', name: `${size} records, build ÷ bare`, value: Number(ratio.toFixed(2)), unit: '×', ...(big ? { target: '≤ 2', ok: ratio <= 2 } : {}) },
       { section: 'site', name: `${size} records, largest record page`, value: stats.maxBytes, unit: 'B', target: '≤ 30000', ok: stats.maxBytes <= 30_000 },
       { section: 'site', name: `${size} records, JavaScript on ${stats.pages} record pages`, value: stats.scriptBytes, unit: 'B', target: '0', ok: stats.scriptBytes === 0 },
+      { section: 'site', name: `${size} records, read API files (dist/api/)`, value: api.apiFiles, unit: 'files' },
+      { section: 'site', name: `${size} records, api/inventory.json`, value: api.inventoryBytes, unit: 'B' },
+      { section: 'site', name: `${size} records, readiness chart days on a wave page`, value: api.chartDays, unit: 'days', target: `${HISTORY_DAYS + 1}`, ok: api.chartDays === HISTORY_DAYS + 1 },
     );
     if (ours.maxRssMb !== undefined) {
       rows.push({ section: 'site', name: `${size} records, build peak memory`, value: Math.round(ours.maxRssMb), unit: 'MB', ...(big ? { target: '< 1536', ok: ours.maxRssMb < 1536 } : {}) });
