@@ -45,17 +45,17 @@ export function kindCountText(byKind: Partial<Record<Kind, number>>): string {
     .join(', ');
 }
 
-export function impactListing(side: ImpactSide, direction: ImpactDirection, graph: InventoryGraph, self: string): ImpactListing {
+export function impactListing(side: ImpactSide, direction: ImpactDirection, graph: InventoryGraph): ImpactListing {
   const node = (id: string, role: ChainNode['role']): ChainNode => ({ id, title: graph.get(id)?.data.title ?? id, role });
   const items = side.entries.map((entry): ImpactItem => {
     const steps = entry.path;
     const roleOf = (i: number) => (i === steps.length - 1 ? 'entry' : 'between');
     if (direction === 'upstream') {
       // record —p1→ s1 —p2→ … —pn→ entry: each step's phrase is said by the record before it.
-      return { id: entry.id, kind: entry.kind, start: node(self, 'self'), links: steps.map((s, i) => ({ phrase: s.phrase, to: node(s.id, roleOf(i)) })) };
+      return { id: entry.id, kind: entry.kind, start: node(entry.from, 'self'), links: steps.map((s, i) => ({ phrase: s.phrase, to: node(s.id, roleOf(i)) })) };
     }
     // entry —pn→ s(n-1) —…→ s1 —p1→ record: each step's phrase is said by the step itself.
-    const links = steps.map((s, i) => ({ phrase: s.phrase, to: i === 0 ? node(self, 'self') : node(steps[i - 1]!.id, 'between') })).reverse();
+    const links = steps.map((s, i) => ({ phrase: s.phrase, to: i === 0 ? node(entry.from, 'self') : node(steps[i - 1]!.id, 'between') })).reverse();
     return { id: entry.id, kind: entry.kind, start: node(entry.id, 'entry'), links };
   });
   return { direction, count: side.count, summary: kindCountText(side.byKind), items, more: side.count - items.length };
@@ -64,7 +64,7 @@ export function impactListing(side: ImpactSide, direction: ImpactDirection, grap
 /** Both sides of a record, as its page lists them. */
 export function recordImpact(graph: InventoryGraph, id: string, limit = PAGE_IMPACT_LIMIT): Record<ImpactDirection, ImpactListing> {
   return {
-    downstream: impactListing(impactOf(graph, id, 'downstream', { limit }), 'downstream', graph, id),
-    upstream: impactListing(impactOf(graph, id, 'upstream', { limit }), 'upstream', graph, id),
+    downstream: impactListing(impactOf(graph, id, 'downstream', { limit }), 'downstream', graph),
+    upstream: impactListing(impactOf(graph, id, 'upstream', { limit }), 'upstream', graph),
   };
 }
