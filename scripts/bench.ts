@@ -4,6 +4,7 @@ import { parseCommandLine, runCommand, UsageError } from '../src/cli/args.ts';
 import { REPO_ROOT, type BenchRow } from './bench/harness.ts';
 import { benchProbe } from './bench/probe.ts';
 import { benchDiff } from './bench/diff.ts';
+import { benchDiscover } from './bench/discover.ts';
 import { benchSite } from './bench/site.ts';
 import { benchSync } from './bench/sync.ts';
 import { benchValidate } from './bench/validate.ts';
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   diff: benchDiff,
   sync: benchSync,
   probe: benchProbe,
+  discover: benchDiscover,
 };
 
 const USAGE = `usage: npm run bench -- [--only ${Object.keys(SECTIONS).join(',')}]`;

@@ -33,6 +33,13 @@ export function backupUnits(store: StoreMatch, cluster: InventoryRecord<'cluster
   }));
 }
 
+// Clusters mostly share a few schedules: each is worked out once.
+const INTERVALS = new Map<string, number | undefined>();
+function intervalOf(schedule: string): number | undefined {
+  if (!INTERVALS.has(schedule)) INTERVALS.set(schedule, longestIntervalMs(schedule));
+  return INTERVALS.get(schedule);
+}
+
 const FAILED = new Set(['failed', 'walArchivingFailing']);
 
 /** The newest backup that ended, well or not (running and pending ones have not). */
@@ -50,7 +57,7 @@ export function lastCompleted(backups: readonly Backup[]): Backup | undefined {
  * without a schedule discover can read (those are listed).
  */
 export function scheduleAllowance(schedules: readonly ScheduledBackup[]): { ms?: number; unreadable: ScheduledBackup[] } {
-  const intervals = schedules.map((s) => ({ s, ms: longestIntervalMs(s.schedule) }));
+  const intervals = schedules.map((s) => ({ s, ms: intervalOf(s.schedule) }));
   const readable = intervals.flatMap((i) => (i.ms === undefined ? [] : [i.ms]));
   return {
     ...(readable.length > 0 ? { ms: Math.min(...readable) + BACKUP_GRACE_MS } : {}),

@@ -252,6 +252,8 @@ const typed = z.object({ apiVersion: z.string().min(1), kind: z.string().min(1) 
 /** Reads snapshots (JSON text by file name) into one; a later file's object replaces an earlier one of the same identity. */
 export function parseSnapshots(texts: ReadonlyArray<{ file: string; text: string }>): Snapshot {
   const objects = new Map<string, Contribution>();
+  // A reader's schema is built once per run, not once per object.
+  const schemas = new Map<string, z.ZodType<Contribution>>();
   const read: Record<string, number> = {};
   const ignored: Record<string, number> = {};
   for (const { file, text } of texts) {
@@ -273,12 +275,14 @@ export function parseSnapshots(texts: ReadonlyArray<{ file: string; text: string
       const { apiVersion, kind } = type.data;
       const key = `${apiVersion} ${kind}`;
       const reader = (READERS as Record<string, ((apiVersion: string, kind: string) => z.ZodType<Contribution>) | undefined>)[key];
-      if (!reader) {
+      if (reader && !schemas.has(key)) schemas.set(key, reader(apiVersion, kind));
+      const schema = schemas.get(key);
+      if (!schema) {
         // Secrets and ConfigMaps land here too: only their kind is ever looked at.
         ignored[key] = (ignored[key] ?? 0) + 1;
         return;
       }
-      const parsed = reader(apiVersion, kind).safeParse(item);
+      const parsed = schema.safeParse(item);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const name = nameOf(item);
