@@ -7,14 +7,14 @@ import { findDrift } from '../src/discover/findings.ts';
 import { DiscoverInputError } from '../src/discover/input-error.ts';
 import { takeSnapshot } from '../src/discover/kubectl.ts';
 import { DEFAULT_SYSTEM_NAMESPACES, matchCluster } from '../src/discover/match.ts';
-import { DISCOVER_FORMATS, renderDiscover } from '../src/discover/render.ts';
-import { discoverReport } from '../src/discover/report.ts';
+import { discoverReport, evidenceHunks } from '../src/discover/report.ts';
 import { clusterScope } from '../src/discover/scope.ts';
 import { parseSnapshots } from '../src/discover/snapshot.ts';
 import { suggestRecords } from '../src/discover/suggest.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { directorySource } from '../src/load/source.ts';
 import { durationSchema, isoSeconds } from '../src/model/time.ts';
+import { DISCOVER_FORMATS, renderDiscoverReport } from '../src/output/discover-report.ts';
 import { planEvidence, writeEvidence } from '../src/probe/evidence-plan.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 
@@ -79,9 +79,9 @@ await runCommand(async () => {
     plan,
     ...(suggestions ? { suggestions: { dir: args.suggest!, result: suggestions } } : {}),
   });
-  const ctx = { plan, displayPath: displayPathFor(root) };
-  if (args.report) await writeFileAtomic(args.report, renderDiscover(report, 'json', ctx));
-  process.stdout.write(renderDiscover(report, format, ctx));
+  const view = { report, hunks: evidenceHunks(plan), displayPath: displayPathFor(root) };
+  if (args.report) await writeFileAtomic(args.report, renderDiscoverReport(view, 'json'));
+  process.stdout.write(renderDiscoverReport(view, format));
   return report.ok ? 0 : 1;
 });
 

@@ -1,7 +1,8 @@
 import type { InventoryRecord } from '../load/model-inventory.ts';
 import { longestIntervalMs } from './cron.ts';
 import type { StoreMatch } from './match.ts';
-import { refLabel, refPath, type Backup, type ScheduledBackup } from './snapshot.ts';
+import { refLabel } from '../output/discover-report.ts';
+import { refPath, type Backup, type ScheduledBackup } from './snapshot.ts';
 
 /** How long past its schedule's longest gap a backup may take to run before it counts as overdue. */
 export const BACKUP_GRACE_MS = 3_600_000;

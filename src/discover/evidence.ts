@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Evidence } from '../model/evidence.ts';
+import type { SkippedEvidence } from '../output/discover-report.ts';
 import { RETIRED_STATUSES } from '../model/schemas.ts';
 import { isoSeconds } from '../model/time.ts';
 import type { EvidenceTarget, FieldTarget } from '../probe/evidence-plan.ts';
@@ -9,14 +10,6 @@ import { backupUnits, lastFinished } from './backup-units.ts';
 import { backupTime, type ClusterMatch } from './match.ts';
 import { safeText } from './safe-text.ts';
 import type { Backup, Certificate } from './snapshot.ts';
-
-/** Evidence discovery would write but does not, and why. */
-export interface SkippedEvidence {
-  recordId: string;
-  file: string;
-  field: string;
-  reason: string;
-}
 
 export interface DiscoveredEvidence {
   /** Certificate evidence, one discover item per endpoint in its `evidence` list. */

@@ -1,49 +1,10 @@
 import type { InventoryRecord } from '../load/model-inventory.ts';
 import { backupTime, type ClusterMatch } from './match.ts';
 import { RUNNING_STATUSES } from './scope.ts';
-import { refLabel, refPath, type ObjectRef } from './snapshot.ts';
+import { FINDING_CODES, refLabel, type Finding, type FindingCode } from '../output/discover-report.ts';
+import { refPath } from './snapshot.ts';
 import { backupUnits, lastCompleted, lastFinished, scheduleAllowance, type BackupUnit } from './backup-units.ts';
 import { safeText } from './safe-text.ts';
-
-/** Every finding code, in the order reports list them. Stable: tools and the sync key on them. */
-export const FINDING_CODES = [
-  'service-missing',
-  'workload-discovered',
-  'endpoint-ingress-missing',
-  'ingress-host-unrecorded',
-  'tls-host-without-certificate',
-  'certificate-not-ready',
-  'node-address-mismatch',
-  'node-unrecorded',
-  'node-missing',
-  'backup-set-missing',
-  'backup-failed',
-  'backup-overdue',
-] as const;
-
-export type FindingCode = (typeof FINDING_CODES)[number];
-
-/** One way the cluster and the inventory disagree. Every finding is drift: any one makes the run exit 1. */
-export interface Finding {
-  code: FindingCode;
-  /**
-   * What caused it, never when it was seen: the same disagreement gives the
-   * same key on every run (an idempotency key for ops-drift-detected and
-   * ops-service-discovered), a new cause a new key.
-   */
-  key: string;
-  message: string;
-  /** How to resolve it. */
-  hint: string;
-  /** The record concerned — the cluster's when the object has none — whose widget the drift belongs to. */
-  recordId: string;
-  /** That record's file, inventory-relative. */
-  file: string;
-  /** The cluster object concerned, when there is one. */
-  object?: ObjectRef;
-  /** The host name, for ingress and TLS findings. */
-  host?: string;
-}
 
 export interface DriftResult {
   findings: Finding[];

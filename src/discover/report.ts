@@ -1,71 +1,18 @@
 import type { InventoryGraph } from '../graph/graph.ts';
-import type { Evidence } from '../model/evidence.ts';
+import { FINDING_CODES, type DiscoverReport, type EvidenceEdit, type FindingCode, type SkippedEvidence } from '../output/discover-report.ts';
+import type { Hunk } from '../output/probe-report.ts';
 import type { EvidencePlan } from '../probe/evidence-plan.ts';
-import type { SkippedEvidence } from './evidence.ts';
-import { FINDING_CODES, type DriftResult, type Finding, type FindingCode } from './findings.ts';
-import type { ObjectRef, Snapshot } from './snapshot.ts';
+import type { DriftResult } from './findings.ts';
+import type { Snapshot } from './snapshot.ts';
 import type { Suggestions } from './suggest.ts';
 
 /**
- * The machine-readable result of a run (`--format json`, `--report FILE`),
- * documented in README "Discovery". Stable: fields are only added; a change
- * of meaning bumps `version`. Non-secret: names, counts and the evidence
- * written, never an object's data.
+ * The report's shape is declared beside its printers in src/output; this is
+ * where discovery's consumers (the sync's ops-drift-detected and
+ * ops-service-discovered) take it from. See README "Discovery".
  */
-export interface DiscoverReport {
-  version: 1;
-  /** The cluster record the snapshot belongs to. */
-  cluster: string;
-  /** The moment of the run (`--now`), ISO to the second. */
-  observedAt: string;
-  /** True when there is no finding; the command exits 1 otherwise. */
-  ok: boolean;
-  /** Whether the evidence was written (`--write`). */
-  written: boolean;
-  snapshot: {
-    /** Snapshot files, or `kubectl --context NAME`. */
-    sources: string[];
-    /** Objects read, by `apiVersion kind`. */
-    read: Record<string, number>;
-    /** Objects of other kinds, counted, never read (Secrets and ConfigMaps among them). */
-    ignored: Record<string, number>;
-    /** Resources the cluster does not serve (kubectl only). */
-    unserved: string[];
-  };
-  counts: {
-    findings: number;
-    byCode: Partial<Record<FindingCode, number>>;
-    evidence: number;
-    skipped: number;
-    drafts: number;
-  };
-  findings: Finding[];
-  /** Evidence edits: written with `written`, proposed otherwise. */
-  evidence: EvidenceEdit[];
-  /** Evidence not written, and why. */
-  skipped: SkippedEvidence[];
-  /** Draft records, with `--suggest DIR`. */
-  suggestions?: {
-    dir: string;
-    drafts: Array<{ file: string; kind: string; id: string; from: ObjectRef; host?: string }>;
-    notDrafted: Array<{ subject: string; reason: string }>;
-  };
-  /** Gates that count the endpoints given evidence, as the (edited) inventory derives them. */
-  gates: Array<{ id: string; effective: string; reason: string }>;
-  /** What could not be checked, and why. */
-  notices: string[];
-}
-
-export interface EvidenceEdit {
-  file: string;
-  recordId: string;
-  /** `evidence` (the list), `lastVerifiedBackup` or `schedule`. */
-  field: string;
-  action: 'add' | 'replace';
-  /** For evidence: its result and summary; for a schedule: the new value. */
-  result?: Evidence['result'];
-  summary: string;
-}
+export { FINDING_CODES } from '../output/discover-report.ts';
+export type { DiscoverReport, EvidenceEdit, Finding, FindingCode, ObjectRef, SkippedEvidence } from '../output/discover-report.ts';
 
 export interface ReportInput {
   cluster: string;
@@ -120,6 +67,11 @@ export function discoverReport(input: ReportInput): DiscoverReport {
     gates: gatesFed(plan.after.graph, new Set(plan.changes.map((c) => c.recordId))),
     notices: drift.notices,
   };
+}
+
+/** The hunks of each of the report's evidence edits, in its order. */
+export function evidenceHunks(plan: EvidencePlan): Hunk[][] {
+  return [...plan.changes.map((c) => c.hunks), ...plan.fieldChanges.map((c) => c.hunks)];
 }
 
 function gatesFed(graph: InventoryGraph, endpoints: ReadonlySet<string>): DiscoverReport['gates'] {

@@ -1,13 +1,6 @@
 import { z } from 'zod';
+import type { ObjectRef } from '../output/discover-report.ts';
 import { DiscoverInputError } from './input-error.ts';
-
-/** Which object of the cluster: enough to find it again with kubectl. */
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
 
 export interface K8sNode {
   ref: ObjectRef;
@@ -324,8 +317,3 @@ export function refPath(ref: ObjectRef): string {
   return [ref.apiVersion, ref.kind, ref.namespace, ref.name].filter((p) => p !== undefined).join('/');
 }
 
-/** `Kind namespace/name`, for people; CloudNativePG's kinds say so (its `Cluster` is no cluster record). */
-export function refLabel(ref: ObjectRef): string {
-  const kind = ref.apiVersion.startsWith('postgresql.cnpg.io/') ? `CloudNativePG ${ref.kind}` : ref.kind;
-  return `${kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
-}

@@ -5,7 +5,8 @@ import { backupEvidence } from './evidence.ts';
 import { lastFinished } from './backup-units.ts';
 import { backupTime, type ClusterMatch, type StoreMatch } from './match.ts';
 import { DEFAULT_PROBE_MAX_AGE } from '../probe/run-probes.ts';
-import { refLabel, type Ingress, type ObjectRef, type Workload } from './snapshot.ts';
+import { refLabel, type ObjectRef } from '../output/discover-report.ts';
+import type { Ingress, Workload } from './snapshot.ts';
 
 /** A draft record, laid out like the repository root so `cp -r DIR/. .` adds it. */
 export interface Suggestion {
