@@ -1,14 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandLine, runCommand, UsageError } from '../src/cli/args.ts';
+import type { RenamedField } from '../src/interhub/dev/deployment.ts';
 import { InterHubDevServer, NO_FAULTS, type DevDeployment, type DevServerFaults } from '../src/interhub/dev/server.ts';
+import type { Method } from '../src/interhub/wire/operations.ts';
 import { ROUTES, routeOfPath, type RouteName } from '../src/interhub/wire/routes.ts';
 import { manifestSchema, MANIFEST_FILE } from '../src/model/vocabulary.ts';
 
 const USAGE = `usage: npm run interhub:dev -- [--port N] [--host 127.0.0.1] [--data FILE] [--gate open|closed] [--seed-hub]
   faults: [--latency-ms N] [--rate-limit-every N] [--retry-after S] [--fail-every N]
           [--drop-after-commit-every N] [--token-ttl-ms N] [--shift-pages-by N] [--route-status PATH=STATUS,…]
-  deployment: [--needs-token PATH,…] [--without PATH,…] [--extra-fields]   (PATH as in the API, e.g. /policy-scopes)
+  deployment: [--needs-token PATH,…] [--without [METHOD ]PATH,…] [--rename-field 'METHOD PATH FROM=TO',…] [--extra-fields]
+              (PATH as in the API, e.g. /policy-scopes; a METHOD drops that method only, e.g. 'POST /annotations')
   keys from the environment: IHUB_OPERATOR_KEY (bootstrap routes), OPS_HUB_KEY (with --seed-hub)`;
 
 type CountFault = { [K in keyof DevServerFaults]: DevServerFaults[K] extends number ? K : never }[keyof DevServerFaults];
@@ -38,6 +41,32 @@ function routeList(flag: string, value: string): RouteName[] {
   });
 }
 
+const METHODS: readonly Method[] = ['GET', 'POST'];
+
+/** `POST /annotations` → that method of the route; an unknown method or path is a usage error. */
+function operation(flag: string, value: string): { method: Method; route: RouteName } {
+  const [method = '', p = ''] = value.trim().split(/\s+/);
+  if (!METHODS.includes(method as Method)) throw new UsageError(`--${flag}: "${value}" must start with one of ${METHODS.join(', ')}`);
+  return { method: method as Method, route: routeList(flag, p)[0]! };
+}
+
+/** `/policy-scopes,POST /annotations` → whole routes and single methods this deployment lacks. */
+function absent(value: string): Partial<DevDeployment> {
+  const entries = value.split(',').map((e) => e.trim());
+  const routes = entries.filter((e) => !e.includes(' ')).flatMap((e) => routeList('without', e));
+  const operations = entries.filter((e) => e.includes(' ')).map((e) => operation('without', e));
+  return { ...(routes.length ? { absentRoutes: routes } : {}), ...(operations.length ? { absentOperations: operations } : {}) };
+}
+
+/** `POST /widgets widgetType=type` → the field this deployment names otherwise. */
+function renamedFields(value: string): RenamedField[] {
+  return value.split(',').map((entry) => {
+    const found = /^\s*(\S+\s+\S+)\s+([^=\s]+)=([^=\s]+)\s*$/.exec(entry);
+    if (!found) throw new UsageError(`--rename-field: "${entry}" is not 'METHOD PATH FROM=TO' (e.g. 'POST /widgets widgetType=type')\n${USAGE}`);
+    return { ...operation('rename-field', found[1]!), from: found[2]!, to: found[3]! };
+  });
+}
+
 /** `/widgets=404,/event-types=503` → the status each route answers. */
 function routeStatus(value: string): Partial<Record<RouteName, number>> {
   return Object.fromEntries(
@@ -62,6 +91,7 @@ await runCommand(async () => {
       'route-status': { type: 'string' },
       'needs-token': { type: 'string' },
       without: { type: 'string' },
+      'rename-field': { type: 'string' },
       'extra-fields': { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((f) => [f, { type: 'string' as const }])),
     },
@@ -76,7 +106,8 @@ await runCommand(async () => {
   if (args['route-status']) faults.routeStatus = routeStatus(args['route-status']);
   const deployment: Partial<DevDeployment> = {
     ...(args['needs-token'] ? { tokenRoutes: routeList('needs-token', args['needs-token']) } : {}),
-    ...(args.without ? { absentRoutes: routeList('without', args.without) } : {}),
+    ...(args.without ? absent(args.without) : {}),
+    ...(args['rename-field'] ? { renamedFields: renamedFields(args['rename-field']) } : {}),
     ...(args['extra-fields'] ? { extraFields: true } : {}),
   };
   const operatorKey = process.env['IHUB_OPERATOR_KEY'];

@@ -23,7 +23,7 @@ await runCommand(async () => {
     const { graph, manifest } = opened;
     await writeFileAtomic(path.join(args.root, MANIFEST_FILE), manifestSeedText(manifest));
     await writeFileAtomic(path.join(args.root, WIDGET_SEED_FILE), widgetSeedText(graph, manifest));
-    process.stdout.write(`seeds: wrote ${MANIFEST_FILE} and ${WIDGET_SEED_FILE} (${graph.size} widgets)\n`);
+    process.stdout.write(`seeds: wrote ${MANIFEST_FILE} and ${WIDGET_SEED_FILE} (${graph.size} record widgets and the service catalogue)\n`);
     return 0;
   });
 });

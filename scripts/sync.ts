@@ -10,15 +10,20 @@ import { directorySource } from '../src/load/source.ts';
 import { renderDiagnostics } from '../src/output/diagnostics.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 import { bootstrap, BOOTSTRAP_RUNBOOK } from '../src/sync/bootstrap.ts';
-import { requireRuntimeCredentials, syncConfigFromEnv } from '../src/sync/config.ts';
+import { interHubBase, requireRuntimeCredentials, syncConfigFromEnv } from '../src/sync/config.ts';
+import { contractOf, ContractRefusedError } from '../src/sync/contract-gate.ts';
+import { readDiscoverReport } from '../src/sync/discover-report.ts';
+import { renderContractCheck } from '../src/output/contract-report.ts';
 import { renderSyncReport, SYNC_REPORT_FORMATS } from '../src/output/sync-report.ts';
 import { keyPrefix } from '../src/sync/report.ts';
 import { NeededRouteError } from '../src/sync/route-needs.ts';
 import { runSync, type SyncRun } from '../src/sync/run-sync.ts';
 
-const USAGE = `usage: npm run sync -- [--plan | --apply | --bootstrap] [--report FILE] [--mapping FILE]
+const USAGE = `usage: npm run sync -- [--plan | --apply | --bootstrap | --check-contract] [--report FILE] [--mapping FILE]
                       [--format text|md|json] [--root DIR] [--hub ID|SLUG] [--now ISO] [--key-out FILE]
-  environment: IHUB_BASE, IHUB_CLIENT_ID, OPS_HUB_KEY (runtime key), IHUB_OPERATOR_KEY (--bootstrap only)`;
+                      [--discover-report FILE] [--site-url URL]
+  environment: IHUB_BASE, IHUB_CLIENT_ID, OPS_HUB_KEY (runtime key), IHUB_OPERATOR_KEY (--bootstrap only),
+               OPS_HUB_SITE_URL (as --site-url)`;
 
 const DEFAULT_KEY_OUT = path.join(homedir(), '.config', 'ops-hub', 'OPS_HUB_KEY');
 
@@ -53,14 +58,28 @@ await runCommand(async () => {
       hub: { type: 'string' },
       now: { type: 'string' },
       'key-out': { type: 'string' },
+      'check-contract': { type: 'boolean', default: false },
+      'discover-report': { type: 'string' },
+      'site-url': { type: 'string' },
     },
     USAGE,
   );
-  const modes = (['plan', 'apply', 'bootstrap'] as const).filter((m) => args[m]);
-  if (modes.length > 1) throw new UsageError(`choose one of --plan, --apply, --bootstrap\n${USAGE}`);
+  const modes = (['plan', 'apply', 'bootstrap', 'check-contract'] as const).filter((m) => args[m]);
+  if (modes.length > 1) throw new UsageError(`choose one of --plan, --apply, --bootstrap, --check-contract\n${USAGE}`);
   const mode = modes[0] ?? 'plan';
   const format = oneOf('format', args.format, SYNC_REPORT_FORMATS, 'text');
+
+  if (mode === 'check-contract') {
+    // The OpenAPI is public: the token goes along when there is one, since some deployments protect it.
+    const clientId = process.env['IHUB_CLIENT_ID'];
+    const key = process.env['OPS_HUB_KEY'];
+    const check = await contractOf(interHubBase(process.env['IHUB_BASE']), clientId && key ? { clientId, clientSecret: key } : undefined);
+    process.stdout.write(renderContractCheck(check, format));
+    return check.verdict === 'agrees' ? 0 : check.verdict === 'differs' ? 1 : 2;
+  }
   const keyOut = mode === 'bootstrap' ? keyOutPath(args['key-out'], args.root) : undefined;
+  const discoverFile = args['discover-report'];
+  const discover = discoverFile ? { report: await readDiscoverReport(discoverFile), file: discoverFile } : undefined;
 
   const { graph, diagnostics, errors } = await openInventory(directorySource(args.root), {
     now: parseNow(args.now),
@@ -71,9 +90,16 @@ await runCommand(async () => {
     err('sync: refused — the inventory fails validate; nothing was sent');
     return 1;
   }
-  const config = syncConfigFromEnv(process.env, graph.manifest.hub.slug, args.hub);
+  const config = syncConfigFromEnv(process.env, graph.manifest.hub.slug, { hub: args.hub, siteUrl: args['site-url'] });
   const commitSha = process.env['GITHUB_SHA'] || (await headCommit(args.root));
-  const common = { base: config.base, hub: config.hub, log: err, ...(commitSha ? { commitSha } : {}) };
+  const common = {
+    base: config.base,
+    hub: config.hub,
+    log: err,
+    ...(commitSha ? { commitSha } : {}),
+    ...(config.siteUrl ? { siteUrl: config.siteUrl } : {}),
+    ...(discover ? { discover } : {}),
+  };
 
   try {
     if (mode === 'bootstrap') {
@@ -115,12 +141,14 @@ await runCommand(async () => {
     await writeOutputs(run, args);
     return run.outcome.complete ? 0 : 1;
   } catch (error) {
-    if (!(error instanceof InterHubError || error instanceof NeededRouteError)) throw error;
+    if (!(error instanceof InterHubError || error instanceof NeededRouteError || error instanceof ContractRefusedError)) throw error;
     err(`sync: ${error.message}`);
     err(
       mode === 'bootstrap'
         ? 'sync: bootstrap stopped; what it created stays, and a re-run reuses it'
-        : 'sync: stopped while reading Inter-Hub, before any write; nothing was sent',
+        : error instanceof ContractRefusedError
+          ? 'sync: nothing was sent'
+          : 'sync: stopped while reading Inter-Hub, before any write; nothing was sent',
     );
     if (args.report) {
       const failure = { runId: randomUUID(), mode, base: config.base, complete: false, error: { code: error.code, route: error.route, message: error.message } };

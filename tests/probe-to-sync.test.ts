@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventObservedAt } from '../src/interhub/wire/events.ts';
+import { observedAtOf } from '../src/interhub/wire/metadata.ts';
 import { cli } from './helpers/cli.ts';
 import { fixture, open } from './helpers/fixture.ts';
 import { startHub, sync, type TestHub } from './helpers/interhub.ts';
@@ -37,12 +37,12 @@ describe('probe evidence flows into Inter-Hub (HF-WP-0001 T07, IHUB-WP-0022)', (
     const state = hub.server.snapshot();
     const widgetOf = (name: string) => state.widgets.find((w) => w.name === name)!.id;
     for (const name of ['ops-endpoint-registry-v2', 'ops-readiness-registry-ready']) {
-      const probed = state.events.filter((e) => e.widgetId === widgetOf(name) && e.eventType === 'ops-endpoint-verified' && eventObservedAt(e) === '2026-07-01T06:00:00.000Z');
+      const probed = state.events.filter((e) => e.widgetId === widgetOf(name) && e.eventType === 'ops-endpoint-verified' && observedAtOf(e) === '2026-07-01T06:00:00.000Z');
       expect(probed).toHaveLength(1);
       expect(probed[0]!.viewContextRef).toBe(`${registry.origin}/v2/`);
       expect(probed[0]!.metadata).toMatchObject({ status: 401, expectedStatus: 401, result: 'pass' });
     }
     const passed = state.events.filter((e) => e.widgetId === widgetOf('ops-readiness-registry-ready') && e.eventType === 'ops-migration-gate-passed');
-    expect(passed.map(eventObservedAt)).toEqual(['2026-07-01T06:00:00.000Z']);
+    expect(passed.map(observedAtOf)).toEqual(['2026-07-01T06:00:00.000Z']);
   });
 });

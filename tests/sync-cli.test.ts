@@ -80,7 +80,7 @@ describe('sync command', () => {
     const plan = await cli('sync.ts', ['--plan', '--format', 'md', '--now', '2026-06-01T00:00:00Z'], { env: vars });
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain(`### Inter-Hub sync plan — hub ops-hub (${hub.seeded.hubId})`);
-    expect(plan.stdout).toContain('- widgets: 51 to create, 0 unchanged, 0 drift, 0 orphan, 0 skipped');
+    expect(plan.stdout).toContain('- widgets: 52 to create, 0 unchanged, 0 drift, 0 orphan, 0 skipped');
 
     const apply = await cli('sync.ts', ['--apply', '--report', report, '--mapping', mapping, '--now', '2026-06-01T00:00:00Z'], { env: vars });
     expect(apply.code).toBe(0);
@@ -94,7 +94,7 @@ describe('sync command', () => {
     expect(map['ops-env-coulombcore']).toBe(state.widgets.find((w) => w.name === 'ops-env-coulombcore')!.id);
 
     const again = await cli('sync.ts', ['--apply', '--now', '2026-06-01T00:00:00Z'], { env: vars });
-    expect(again.stdout).toContain('widgets: 0 created, 51 unchanged');
+    expect(again.stdout).toContain('widgets: 0 created, 52 unchanged');
 
     const everything = [plan.stdout, plan.stderr, apply.stdout, apply.stderr, again.stdout, again.stderr, await readFile(report, 'utf8'), await readFile(mapping, 'utf8')].join('\n');
     expect(hub.server.issuedTokens().length).toBeGreaterThan(0);
@@ -140,7 +140,7 @@ describe('bootstrap', () => {
     expect(state.hubs.map((h) => h.slug)).toEqual(['ops-hub']);
     expect(state.manifests.map((m) => m.status)).toEqual(['active']);
     expect(state.consumers).toHaveLength(1);
-    expect(state.widgets).toHaveLength(51);
+    expect(state.widgets).toHaveLength(52);
     const key = (await readFile(keyOut, 'utf8')).trim();
     expect(r.stdout).toMatch(/hub ops-hub \S+ \(created\)/);
     expect(r.stdout).toContain(`API key ${key.slice(0, 6)}… created; the whole key is in ${keyOut} (mode 600)`);
@@ -153,7 +153,7 @@ describe('bootstrap', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/hub ops-hub \S+ \(reused\)/);
     expect(again.stdout).toContain('no new key created');
-    expect(again.stdout).toContain('widgets: 0 created, 51 unchanged');
+    expect(again.stdout).toContain('widgets: 0 created, 52 unchanged');
     const after = server.snapshot();
     expect(after.hubs).toHaveLength(1);
     expect(after.manifests).toHaveLength(1);

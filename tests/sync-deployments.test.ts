@@ -43,7 +43,7 @@ describe('a hub that differs from our assumptions', () => {
       const hub = await hubWith(deployment, faults);
       const first = await sync(graph, hub, 'apply');
       expect(first.outcome.complete, JSON.stringify(first.report.widgets.filter((w) => w.error))).toBe(true);
-      expect(first.plan.widgets.filter((w) => w.action === 'create')).toHaveLength(graph.size);
+      expect(first.plan.widgets.filter((w) => w.action === 'create')).toHaveLength(graph.size + 1);
       expectExactlyOnce(
         hub,
         first.plan.widgets.map((w) => w.name),
@@ -73,7 +73,7 @@ describe('a hub that differs from our assumptions', () => {
       const { graph } = await open(MINIMAL, NOW);
       const optional = await hubWith({}, { routeStatus: { annotationCategories: status } });
       const run = await sync(graph, optional, 'plan');
-      expect(run.report.notes).toContain(`GET /api/v2/annotation-categories is not available here (${status}): the annotation categories of risks are not checked`);
+      expect(run.report.notes).toContain(`GET /api/v2/annotation-categories is not available here (${status}): annotation categories are left to the server's check`);
       expect(run.outcome.complete).toBe(true);
 
       const needed = await hubWith({}, { routeStatus: { eventTypes: status } });

@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InterHubDevServer, type DevServerFaults } from '../src/interhub/dev/server.ts';
-import { eventObservedAt } from '../src/interhub/wire/events.ts';
+import { observedAtOf } from '../src/interhub/wire/metadata.ts';
 import { PAGE_SIZE } from '../src/interhub/wire/lists.ts';
 import { desiredEvents } from '../src/sync/desired-events.ts';
 import { runSync } from '../src/sync/run-sync.ts';
@@ -31,11 +31,13 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
     const plan = await sync(graph, hub, 'plan');
     expect(plan.report.requests.writes).toBe(0);
     expect(holdings(hub).widgets.size).toBe(0);
-    expect(plan.plan.widgets.filter((w) => w.action === 'create')).toHaveLength(graph.size);
+    // One widget per record, and the hub's one service catalogue.
+    expect(plan.plan.widgets.filter((w) => w.action === 'create')).toHaveLength(graph.size + 1);
 
     const first = await sync(graph, hub, 'apply');
     expect(first.outcome.complete).toBe(true);
-    const names = graph.all().map((r) => first.plan.widgets.find((w) => w.recordId === r.id)!.name);
+    const names = first.plan.widgets.map((w) => w.name);
+    expect(first.plan.widgets.filter((w) => !w.recordId).map((w) => w.name)).toEqual(['ops-service-catalog']);
     const keys = first.plan.events.map((e) => e.event.idempotencyKey);
     expect(names).toContain('ops-env-local');
     expect(names).toContain('ops-service-gitea');
@@ -48,7 +50,8 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
     expect(again.outcome.events.every((e) => e.status === 'present' || e.status === 'skipped')).toBe(true);
     const lists = Object.values(again.report.requests.lists).reduce((a, b) => a + b, 0);
     const registryAndHubLists = 4 + 1;
-    expect(lists).toBeLessThanOrEqual(Math.ceil(graph.size / PAGE_SIZE) + Math.ceil(keys.length / PAGE_SIZE) + registryAndHubLists);
+    const annotationPages = Math.max(1, Math.ceil(first.plan.annotations.length / PAGE_SIZE));
+    expect(lists).toBeLessThanOrEqual(Math.ceil((graph.size + 1) / PAGE_SIZE) + Math.ceil(keys.length / PAGE_SIZE) + annotationPages + registryAndHubLists);
     expect(again.report.requests.tokenExchanges).toBe(1);
     expectExactlyOnce(hub, names, keys);
 
@@ -150,7 +153,7 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
     const state = hub.server.snapshot();
     const widgets = state.widgets.filter((w) => w.hubId === hub.seeded.hubId);
     const nameOf = new Map(widgets.map((w) => [w.id, w.name]));
-    const seen = state.events.map((e) => `${e.eventType} on ${nameOf.get(e.widgetId)} at ${eventObservedAt(e)}`);
+    const seen = state.events.map((e) => `${e.eventType} on ${nameOf.get(e.widgetId)} at ${observedAtOf(e)}`);
     expect(seen).toEqual(
       expect.arrayContaining([
         'ops-endpoint-verified on ops-endpoint-registry-v2 at 2026-06-20T08:00:00.000Z',
@@ -165,15 +168,15 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
     expect(seen.filter((e) => e.startsWith('ops-risk-accepted on ops-risk-git-restore-slow at '))).toHaveLength(1);
     expect(seen.filter((e) => e.startsWith('ops-risk-accepted'))).toHaveLength(1);
     expect(seen.filter((e) => e.startsWith('ops-inventory-registered')).length).toBe(widgets.length);
-    expect(widgets.length).toBe(graph.size);
+    expect(widgets.length).toBe(graph.size + 1);
     // Retired records stay visible in Inter-Hub, as deprecated.
     expect(widgets.filter((w) => w.status === 'deprecated').map((w) => w.name)).toEqual(['ops-host-spare-box']);
   });
 
   it('reports an unfinished run exactly, and the next run completes it without duplicates', async () => {
     const { graph } = await open(REPO_ROOT, REPO_NOW);
-    // Every 10th request is refused once the reads (fewer than 10) are done: some writes fail.
-    const hub = await hubFor(REPO_ROOT, { rateLimitEvery: 10, retryAfterS: 0 });
+    // Every 13th request is refused once the reads (fewer than 13) are done: some writes fail.
+    const hub = await hubFor(REPO_ROOT, { rateLimitEvery: 13, retryAfterS: 0 });
     const broken = await runWithoutRetries(graph, hub);
     expect(broken.outcome.complete).toBe(false);
     const failed = [...broken.outcome.widgets, ...broken.outcome.events].filter((o) => o.status === 'failed' || o.status === 'not-attempted');

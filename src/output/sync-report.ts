@@ -6,7 +6,8 @@ import type { OutputFormat } from './format.ts';
  * for a CI job summary, JSON for machines — the same facts.
  */
 
-export type SyncItemStatus = 'planned' | 'created' | 'posted' | 'unchanged' | 'present' | 'reported' | 'skipped' | 'failed' | 'not-attempted';
+/** `resolved`: an annotation whose cause is gone; it stays in Inter-Hub (no delete route) and nothing is sent. */
+export type SyncItemStatus = 'planned' | 'created' | 'posted' | 'unchanged' | 'present' | 'reported' | 'resolved' | 'skipped' | 'failed' | 'not-attempted';
 
 export interface SyncFieldDifference {
   field: 'widgetType' | 'policyScope' | 'viewContext' | 'status' | 'duplicate';
@@ -37,7 +38,9 @@ export interface SyncReport {
   finishedAt: string;
   complete: boolean;
   aborted?: string;
-  counts: { widgets: Record<string, number>; events: Record<string, number> };
+  /** The live OpenAPI against what the sync sends (details: `--check-contract`). */
+  contract: { verdict: 'agrees' | 'differs' | 'unreadable'; summary: string };
+  counts: { widgets: Record<string, number>; events: Record<string, number>; annotations: Record<string, number> };
   foreignWidgets: number;
   notes: string[];
   widgets: Array<{
@@ -65,6 +68,20 @@ export interface SyncReport {
     recovered?: boolean;
     error?: string;
   }>;
+  annotations: Array<{
+    category: string;
+    recordId: string;
+    widgetName: string;
+    widgetId?: string;
+    idempotencyKey: string;
+    observedAt?: string;
+    action: string;
+    status: SyncItemStatus;
+    annotationId?: string;
+    reason?: string;
+    recovered?: boolean;
+    error?: string;
+  }>;
   requests: InterHubRequestStats;
 }
 
@@ -88,16 +105,22 @@ function count(counts: Record<string, number>, key: string): number {
 function summaryLines(r: SyncReport): string[] {
   const w = r.counts.widgets;
   const e = r.counts.events;
+  const a = r.counts.annotations;
+  const contract = `contract: ${r.contract.summary}`;
   if (r.mode === 'plan') {
     return [
+      contract,
       `widgets: ${count(w, 'plan:create')} to create, ${count(w, 'plan:unchanged')} unchanged, ${count(w, 'plan:drift')} drift, ${count(w, 'plan:orphan')} orphan, ${count(w, 'plan:skip')} skipped` +
         (r.foreignWidgets ? ` (${r.foreignWidgets} widgets of others left alone)` : ''),
       `events: ${count(e, 'plan:post')} to post, ${count(e, 'plan:present')} already there, ${count(e, 'plan:skip')} skipped`,
+      `annotations: ${count(a, 'plan:post')} to post, ${count(a, 'plan:present')} already there, ${count(a, 'plan:resolved')} resolved, ${count(a, 'plan:skip')} skipped`,
     ];
   }
   return [
+    contract,
     `widgets: ${count(w, 'created')} created, ${count(w, 'unchanged')} unchanged, ${count(w, 'reported')} drift/orphan reported, ${count(w, 'skipped')} skipped, ${count(w, 'failed')} failed, ${count(w, 'not-attempted')} not attempted`,
     `events: ${count(e, 'posted')} posted, ${count(e, 'present')} already there, ${count(e, 'skipped')} skipped, ${count(e, 'failed')} failed, ${count(e, 'not-attempted')} not attempted`,
+    `annotations: ${count(a, 'posted')} posted, ${count(a, 'present')} already there, ${count(a, 'resolved')} resolved, ${count(a, 'skipped')} skipped, ${count(a, 'failed')} failed, ${count(a, 'not-attempted')} not attempted`,
   ];
 }
 
@@ -114,6 +137,12 @@ function rows(r: SyncReport): Row[] {
     if (e.status === 'present') continue;
     const label = r.mode === 'plan' ? e.action : e.status;
     out.push({ label, name: `${e.eventType} on ${e.widgetName}`, detail: [`observed ${e.observedAt}`, e.reason ?? '', e.error ?? '', e.recovered ? 'answer lost, found instead of re-sent' : ''].filter(Boolean).join(' — ') });
+  }
+  for (const a of r.annotations) {
+    if (a.status === 'present') continue;
+    const label = r.mode === 'plan' ? a.action : a.status;
+    const about = a.recordId ? `about ${a.recordId}` : '';
+    out.push({ label, name: `annotation ${a.category} on ${a.widgetName}`, detail: [about, a.reason ?? '', a.error ?? '', a.recovered ? 'answer lost, found instead of re-sent' : ''].filter(Boolean).join(' — ') });
   }
   return out;
 }
@@ -140,7 +169,7 @@ function asText(r: SyncReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function mdCell(text: string): string {
+export function mdCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
 }
 

@@ -1,11 +1,11 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import { EMITTED_EVENT_TYPES, USED_ANNOTATION_CATEGORIES } from '../model/events.ts';
 import { KINDS, widgetTypeOf } from '../model/kinds.ts';
-import type { Manifest } from '../model/vocabulary.ts';
+import { SERVICE_CATALOG_WIDGET_TYPE, type Manifest } from '../model/vocabulary.ts';
 import { desiredWidgets } from './desired-widgets.ts';
 
 /**
- * The seed files of seed 001/002, generated so they never drift from the
+ * The seed files (the manifest draft and the widget seed), generated so they never drift from the
  * code and the inventory: the manifest draft (hand-edited vocabulary plus
  * every name ops-hub itself needs) and the widget seed for the attended
  * fallback (UI or migration) while the bootstrap API is closed.
@@ -18,7 +18,7 @@ function withRequired(declared: readonly string[], required: readonly string[]):
 export function manifestSeed(manifest: Manifest): Manifest {
   return {
     ...manifest,
-    declaredWidgetTypes: withRequired(manifest.declaredWidgetTypes, KINDS.map(widgetTypeOf)),
+    declaredWidgetTypes: withRequired(manifest.declaredWidgetTypes, [...KINDS.map(widgetTypeOf), SERVICE_CATALOG_WIDGET_TYPE]),
     declaredEventTypes: withRequired(manifest.declaredEventTypes, EMITTED_EVENT_TYPES),
     declaredAnnotationCategories: withRequired(manifest.declaredAnnotationCategories, USED_ANNOTATION_CATEGORIES),
   };

@@ -1,35 +1,38 @@
 import type { InterHubClient } from '../interhub/client.ts';
 import { AuthError, CancelledError, ForbiddenError, InterHubError } from '../interhub/errors.ts';
-import { eventFilters, eventIdempotencyKey, eventMetadata, eventSchema, type EventCreate } from '../interhub/wire/events.ts';
+import { annotationFilters, annotationSchema, type AnnotationCreate } from '../interhub/wire/annotations.ts';
+import { eventFilters, eventSchema, type EventCreate } from '../interhub/wire/events.ts';
+import { idempotencyKeyOf, ourMetadata } from '../interhub/wire/metadata.ts';
 import { routePath } from '../interhub/wire/routes.ts';
 import { widgetFilters, widgetSchema, type WidgetCreate } from '../interhub/wire/widgets.ts';
 import type { SyncItemStatus as ItemStatus } from '../output/sync-report.ts';
+import type { AnnotationPlan } from './plan-annotations.ts';
 import type { EventPlan, SyncPlan, WidgetPlan } from './plan.ts';
 
 /**
- * Carries a plan out: widgets first, then the events on them. A create whose
- * answer was lost is looked for before it is sent again (by name for widgets,
- * by idempotency key for events), so a retry never duplicates. An item that
- * fails is recorded, not fatal; an authentication or scope refusal stops the
- * run: what is in flight is cut off and nothing more is attempted.
+ * Carries a plan out: widgets first, then the events and annotations on them.
+ * A create whose answer was lost is looked for before it is sent again (by
+ * name for widgets, by idempotency key for events and annotations), so a
+ * retry never duplicates. An item that fails is recorded, not fatal; an
+ * authentication or scope refusal stops the run: what is in flight is cut off
+ * and nothing more is attempted.
  */
 
-export interface WidgetOutcome extends WidgetPlan {
+interface Outcome {
   status: ItemStatus;
-  /** The answer was lost and the widget was found instead of being sent again. */
+  /** The answer was lost and the item was found instead of being sent again. */
   recovered?: boolean;
   error?: string;
 }
 
-export interface EventOutcome extends EventPlan {
-  status: ItemStatus;
-  recovered?: boolean;
-  error?: string;
-}
+export type WidgetOutcome = WidgetPlan & Outcome;
+export type EventOutcome = EventPlan & Outcome;
+export type AnnotationOutcome = AnnotationPlan & Outcome;
 
 export interface SyncOutcome {
   widgets: WidgetOutcome[];
   events: EventOutcome[];
+  annotations: AnnotationOutcome[];
   /** Every planned write was done. */
   complete: boolean;
   /** Why the run stopped early, when it did. */
@@ -40,23 +43,21 @@ export interface Trace {
   commitSha?: string;
 }
 
-const SETTLED: Record<WidgetPlan['action'] | EventPlan['action'], ItemStatus> = {
+const SETTLED: Record<WidgetPlan['action'] | EventPlan['action'] | AnnotationPlan['action'], ItemStatus> = {
   create: 'planned',
   post: 'planned',
   unchanged: 'unchanged',
   present: 'present',
   drift: 'reported',
   orphan: 'reported',
+  resolved: 'resolved',
   skip: 'skipped',
 };
 
 /** The outcome of a plan that is not carried out (`--plan`). */
 export function plannedOutcome(plan: SyncPlan): SyncOutcome {
-  return {
-    widgets: plan.widgets.map((w) => ({ ...w, status: SETTLED[w.action] })),
-    events: plan.events.map((e) => ({ ...e, status: SETTLED[e.action] })),
-    complete: true,
-  };
+  const settled = <T extends { action: keyof typeof SETTLED }>(items: T[]) => items.map((i) => ({ ...i, status: SETTLED[i.action] }));
+  return { widgets: settled(plan.widgets), events: settled(plan.events), annotations: settled(plan.annotations), complete: true };
 }
 
 function message(err: unknown): string {
@@ -67,7 +68,7 @@ function message(err: unknown): string {
 export async function applyPlan(client: InterHubClient, plan: SyncPlan, trace: Trace, stop: AbortController): Promise<SyncOutcome> {
   let aborted: string | undefined;
   /** The status of an item whose write threw: a refusal of the key stops the run; what the stop cut off was not done. */
-  const failed = (err: unknown): Pick<WidgetOutcome, 'status' | 'error'> => {
+  const failed = (err: unknown): Outcome => {
     if (err instanceof CancelledError && aborted) return { status: 'not-attempted', error: aborted };
     if (err instanceof AuthError || err instanceof ForbiddenError) {
       aborted ??= message(err);
@@ -75,6 +76,7 @@ export async function applyPlan(client: InterHubClient, plan: SyncPlan, trace: T
     }
     return { status: 'failed', error: message(err) };
   };
+  const traced = (recordId: string, sourcePath: string) => ({ source: 'ops-hub', recordId: recordId || undefined, sourcePath: sourcePath || undefined, commitSha: trace.commitSha });
 
   const findWidget = async (name: string) => {
     const all = await client.listAll('widgets', widgetSchema, 'token', widgetFilters(plan.hub.id));
@@ -97,37 +99,67 @@ export async function applyPlan(client: InterHubClient, plan: SyncPlan, trace: T
   );
 
   const created = new Map(widgets.flatMap((w) => (w.widgetId ? [[w.name, w.widgetId] as const] : [])));
-  const events = await Promise.all(
-    plan.events.map(async (item): Promise<EventOutcome> => {
-      if (item.action !== 'post') return { ...item, status: SETTLED[item.action] };
-      const widgetId = item.widgetId ?? created.get(item.event.widgetName);
-      if (!widgetId) return { ...item, status: 'not-attempted', error: `its widget ${item.event.widgetName} was not created` };
-      if (aborted) return { ...item, widgetId, status: 'not-attempted', error: aborted };
-      const { event } = item;
-      const body: EventCreate = {
-        widgetId,
-        eventType: event.eventType,
-        viewContext: event.viewContext,
-        metadata: eventMetadata({
-          idempotencyKey: event.idempotencyKey,
-          observedAt: event.observedAt,
-          facts: event.facts,
-          trace: { source: 'ops-hub', recordId: event.recordId || undefined, sourcePath: event.sourcePath || undefined, commitSha: trace.commitSha },
-        }),
-      };
-      const find = async () =>
-        (await client.listAll('interactionEvents', eventSchema, 'token', eventFilters(widgetId, event.eventType))).find(
-          (e) => eventIdempotencyKey(e) === event.idempotencyKey,
-        );
-      try {
-        const sent = await client.post(routePath('interactionEvents'), body, eventSchema, 'token', { kind: 'lookup', find });
-        return { ...item, widgetId, status: 'posted', eventId: sent.value.id, ...(sent.recovered ? { recovered: true } : {}) };
-      } catch (err) {
-        return { ...item, widgetId, ...failed(err) };
-      }
-    }),
-  );
+  /**
+   * A post on a widget, looked up by its idempotency key when its answer is
+   * lost; `send` gets the widget's id (known, or just created).
+   */
+  const postOn = async <T extends { action: string; widgetId?: string }>(
+    item: T,
+    widgetName: string,
+    send: (widgetId: string) => Promise<{ id: string; recovered: boolean }>,
+  ): Promise<T & Outcome & { id?: string }> => {
+    if (item.action !== 'post') return { ...item, status: SETTLED[item.action as keyof typeof SETTLED] };
+    const widgetId = item.widgetId ?? created.get(widgetName);
+    if (!widgetId) return { ...item, status: 'not-attempted', error: `its widget ${widgetName} was not created` };
+    if (aborted) return { ...item, widgetId, status: 'not-attempted', error: aborted };
+    try {
+      const sent = await send(widgetId);
+      return { ...item, widgetId, status: 'posted', id: sent.id, ...(sent.recovered ? { recovered: true } : {}) };
+    } catch (err) {
+      return { ...item, widgetId, ...failed(err) };
+    }
+  };
 
-  const incomplete = [...widgets, ...events].some((o) => o.status === 'failed' || o.status === 'not-attempted');
-  return { widgets, events, complete: !incomplete, ...(aborted ? { aborted } : {}) };
+  const [events, annotations] = await Promise.all([
+    Promise.all(
+      plan.events.map(async (item): Promise<EventOutcome> => {
+        const { event } = item;
+        const { id, ...outcome } = await postOn(item, event.widgetName, async (widgetId) => {
+          const body: EventCreate = {
+            widgetId,
+            eventType: event.eventType,
+            viewContext: event.viewContext,
+            metadata: ourMetadata({ idempotencyKey: event.idempotencyKey, observedAt: event.observedAt, facts: event.facts, trace: traced(event.recordId, event.sourcePath) }),
+          };
+          const find = async () =>
+            (await client.listAll('interactionEvents', eventSchema, 'token', eventFilters(widgetId, event.eventType))).find((e) => idempotencyKeyOf(e) === event.idempotencyKey);
+          const sent = await client.post(routePath('interactionEvents'), body, eventSchema, 'token', { kind: 'lookup', find });
+          return { id: sent.value.id, recovered: sent.recovered };
+        });
+        return { ...outcome, ...(id ? { eventId: id } : {}) };
+      }),
+    ),
+    Promise.all(
+      plan.annotations.map(async (item): Promise<AnnotationOutcome> => {
+        const { annotation } = item;
+        if (!annotation) return { ...item, status: SETTLED[item.action] };
+        const { id, ...outcome } = await postOn(item, annotation.widgetName, async (widgetId) => {
+          const body: AnnotationCreate = {
+            widgetId,
+            category: annotation.category,
+            body: annotation.body,
+            metadata: ourMetadata({ idempotencyKey: annotation.idempotencyKey, observedAt: annotation.observedAt, facts: annotation.facts, trace: traced(annotation.recordId, annotation.sourcePath) }),
+          };
+          const find = async () =>
+            (await client.listAll('annotations', annotationSchema, 'token', annotationFilters(widgetId, annotation.category))).find((a) => idempotencyKeyOf(a) === annotation.idempotencyKey);
+          const sent = await client.post(routePath('annotations'), body, annotationSchema, 'token', { kind: 'lookup', find });
+          return { id: sent.value.id, recovered: sent.recovered };
+        });
+        return { ...outcome, ...(id ? { annotationId: id } : {}) };
+      }),
+    ),
+  ]);
+
+  const incomplete = [...widgets, ...events, ...annotations].some((o) => o.status === 'failed' || o.status === 'not-attempted');
+  return { widgets, events, annotations, complete: !incomplete, ...(aborted ? { aborted } : {}) };
 }

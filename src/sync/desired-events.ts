@@ -1,11 +1,11 @@
 import { stripQuery } from '../util/url.ts';
 import { createHash } from 'node:crypto';
 import type { InventoryGraph } from '../graph/graph.ts';
-import type { Evidence } from '../model/evidence.ts';
+import type { Evidence, EvidenceSource } from '../model/evidence.ts';
 import type { EmittedEventType } from '../model/events.ts';
 import type { AnyRecord, InventoryRecord } from '../load/model-inventory.ts';
 import { toEpochMs } from '../model/time.ts';
-import { widgetNameOf } from '../seeds/desired-widgets.ts';
+import { SERVICE_CATALOG, widgetNameOf } from '../seeds/desired-widgets.ts';
 
 export type Fact = string | number | boolean | string[];
 
@@ -27,24 +27,27 @@ export interface DesiredEvent {
   gateStatus?: 'passed' | 'failed';
 }
 
+/** Every key ops-hub gives starts with this; other keys on our widgets are someone else's. */
+export const KEY_PREFIX = 'ops-hub:';
+
 /** Deterministic and free of times that change between runs, so a re-run finds what it posted. */
 export function idempotencyKey(...parts: string[]): string {
-  return `ops-hub:${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
+  return `${KEY_PREFIX}${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
 }
 
-function iso(timestamp: string): string {
+export function iso(timestamp: string): string {
   return new Date(toEpochMs(timestamp)).toISOString();
 }
 
-function evidenceFingerprint(evidence: Evidence): string {
+export function evidenceFingerprint(evidence: Evidence): string {
   const s = evidence.source;
   return [evidence.observedAt, evidence.result, s.url ?? '', s.repo ?? '', s.commit ?? '', s.workplan ?? '', s.probe ?? ''].join('|');
 }
 
-/** Where a reviewer checks the evidence: the owning repo's workplan (HF-WP-0001 T07), its URL, or the record file. */
-function evidenceContext(record: AnyRecord, evidence: Evidence): string {
-  if (evidence.source.workplan) return `${record.data.owner}/workplans/${evidence.source.workplan}`;
-  return evidence.source.url ? stripQuery(evidence.source.url) : record.file;
+/** Where a reviewer checks a fact: the owning repo's workplan (HF-WP-0001 T07), its URL, or the record file. */
+function sourceContext(record: AnyRecord, source: EvidenceSource | undefined): string {
+  if (source?.workplan) return `${record.data.owner}/workplans/${source.workplan}`;
+  return source?.url ? stripQuery(source.url) : record.file;
 }
 
 function evidenceEvent(
@@ -61,7 +64,7 @@ function evidenceEvent(
     eventType,
     idempotencyKey: idempotencyKey(widgetName, eventType, record.id, evidenceFingerprint(evidence)),
     observedAt: iso(evidence.observedAt),
-    viewContext: evidenceContext(record, evidence),
+    viewContext: sourceContext(record, evidence.source),
     facts: { result: evidence.result, summary: evidence.summary, ...(evidence.observed ?? {}), ...facts },
   };
 }
@@ -71,9 +74,31 @@ function endpointEvents(graph: InventoryGraph, endpoint: InventoryRecord<'endpoi
   const gates = graph.byKind('readiness-gate').filter((g) => (g.data.requires ?? []).some((r) => r.endpoint === endpoint.id));
   const targets = [widgetNameOf(endpoint), ...gates.map(widgetNameOf)];
   const facts = { endpoint: stripQuery(endpoint.data.url), expectedStatus: endpoint.data.expect.status };
-  return (endpoint.data.evidence ?? [])
+  const evidence = endpoint.data.evidence ?? [];
+  const verified = evidence
     .filter((e) => e.result === 'pass')
     .flatMap((e) => targets.map((target) => evidenceEvent(endpoint as AnyRecord, target, 'ops-endpoint-verified', e, facts)));
+  // Every observation `npm run probe` recorded, pass or fail, on the endpoint's own widget.
+  const checked = evidence
+    .filter((e) => e.source.probe === 'probe')
+    .map((e) => evidenceEvent(endpoint as AnyRecord, widgetNameOf(endpoint), 'ops-health-checked', e, facts));
+  return [...verified, ...checked];
+}
+
+/** A release as observed, on its own widget and on its service's. */
+function releaseEvents(release: InventoryRecord<'release'>): DesiredEvent[] {
+  const { version, service, observedAt, source } = release.data;
+  const targets = [widgetNameOf(release), widgetNameOf({ kind: 'service', id: service })];
+  return targets.map((widgetName) => ({
+    recordId: release.id,
+    sourcePath: release.file,
+    widgetName,
+    eventType: 'ops-release-observed',
+    idempotencyKey: idempotencyKey(widgetName, 'ops-release-observed', release.id, version, iso(observedAt)),
+    observedAt: iso(observedAt),
+    viewContext: sourceContext(release as AnyRecord, source),
+    facts: { release: release.id, service, version, status: release.data.status },
+  }));
 }
 
 function backupEvents(set: InventoryRecord<'backup-set'>): DesiredEvent[] {
@@ -152,17 +177,38 @@ function registeredEvent(record: AnyRecord, nowIso: string): DesiredEvent {
   };
 }
 
+/** The service catalogue is registered like a record's widget, once. */
+function catalogRegistered(nowIso: string): DesiredEvent {
+  const { name, mappingKey, viewContext } = SERVICE_CATALOG;
+  return {
+    recordId: '',
+    sourcePath: viewContext,
+    widgetName: name,
+    eventType: 'ops-inventory-registered',
+    idempotencyKey: idempotencyKey(name, 'ops-inventory-registered', mappingKey),
+    observedAt: nowIso,
+    viewContext,
+    facts: { kind: mappingKey, title: 'Service catalogue' },
+  };
+}
+
 /** Every event the inventory implies, drift aside (that needs Inter-Hub's side); stable order. */
 export function desiredEvents(graph: InventoryGraph): DesiredEvent[] {
   const nowIso = new Date(graph.now).toISOString();
-  const out: DesiredEvent[] = [];
+  const out: DesiredEvent[] = [catalogRegistered(nowIso)];
   for (const record of graph.all()) {
     out.push(registeredEvent(record, nowIso));
     if (record.kind === 'endpoint') out.push(...endpointEvents(graph, record));
+    if (record.kind === 'release') out.push(...releaseEvents(record));
     if (record.kind === 'backup-set') out.push(...backupEvents(record));
     if (record.kind === 'runbook') out.push(...runbookEvents(record));
     if (record.kind === 'risk') out.push(...riskEvents(record, nowIso));
     if (record.kind === 'readiness-gate') out.push(...gateEvents(graph, record, nowIso));
   }
-  return out.sort((a, b) => (a.widgetName === b.widgetName ? (a.idempotencyKey < b.idempotencyKey ? -1 : 1) : a.widgetName < b.widgetName ? -1 : 1));
+  return byWidgetAndKey(out);
+}
+
+/** The order plans and reports list events in. */
+export function byWidgetAndKey<T extends { widgetName: string; idempotencyKey: string }>(items: T[]): T[] {
+  return items.sort((a, b) => (a.widgetName === b.widgetName ? (a.idempotencyKey < b.idempotencyKey ? -1 : 1) : a.widgetName < b.widgetName ? -1 : 1));
 }

@@ -1,16 +1,23 @@
-import { eventIdempotencyKey, eventObservedAt, type InteractionEvent } from '../interhub/wire/events.ts';
+import type { InteractionEvent } from '../interhub/wire/events.ts';
+import { idempotencyKeyOf, observedAtOf } from '../interhub/wire/metadata.ts';
 import type { Widget } from '../interhub/wire/widgets.ts';
 import type { SyncFieldDifference as FieldDifference } from '../output/sync-report.ts';
 import { idempotencyKey, type DesiredEvent } from './desired-events.ts';
 import { WIDGET_NAME_PREFIX, type DesiredWidget } from '../seeds/desired-widgets.ts';
-import type { RemoteState } from './remote-state.ts';
+import { InputError } from '../util/input-error.ts';
+import type { DesiredAnnotation } from './desired-annotations.ts';
+import { planAnnotations, type AnnotationPlan } from './plan-annotations.ts';
+import { ANNOTATIONS_UNAVAILABLE, type RemoteState } from './remote-state.ts';
 import { unavailableNote } from './route-needs.ts';
 
 /**
  * Desired state (from the inventory graph) against Inter-Hub's state: what to
  * create, what is already there, what differs and cannot be fixed (there is
- * no update or delete endpoint), and which events to post. Pure.
+ * no update or delete endpoint), and which events and annotations to post. Pure.
  */
+
+/** Two desired widgets under one name or mapping key: a record whose id spells the service catalogue's. */
+export class WidgetNameError extends InputError<'sync-widget-name-taken'> {}
 
 export type WidgetAction = 'create' | 'unchanged' | 'drift' | 'orphan' | 'skip';
 export type EventAction = 'post' | 'present' | 'skip';
@@ -40,6 +47,7 @@ export interface SyncPlan {
   hub: { id: string; slug: string };
   widgets: WidgetPlan[];
   events: EventPlan[];
+  annotations: AnnotationPlan[];
   /** Widgets of the hub outside ops-hub's `ops-` names: someone else's, left alone. */
   foreignWidgets: number;
   notes: string[];
@@ -58,7 +66,7 @@ function byCreated(a: Widget, b: Widget): number {
 /** The latest gate status the hub has been told, by observed time. */
 function lastAnnouncedGateStatus(events: readonly InteractionEvent[]): string | undefined {
   const gateEvents = events.filter((e) => e.eventType === 'ops-migration-gate-passed' || e.eventType === 'ops-migration-gate-failed');
-  const when = (e: InteractionEvent) => eventObservedAt(e) ?? e.occurredAt;
+  const when = (e: InteractionEvent) => observedAtOf(e) ?? e.occurredAt;
   gateEvents.sort((a, b) => (when(a) === when(b) ? (a.occurredAt < b.occurredAt ? -1 : 1) : when(a) < when(b) ? -1 : 1));
   return gateEvents.at(-1)?.eventType;
 }
@@ -81,16 +89,31 @@ function driftEvent(widget: Widget, desired: DesiredWidget | undefined, differen
   };
 }
 
-export function planSync(desiredWidgets: readonly DesiredWidget[], desiredEvents: readonly DesiredEvent[], remote: RemoteState, nowIso: string): SyncPlan {
-  const { registries } = remote;
-  const notes = remote.unavailable.map(unavailableNote);
-
-  const categories = new Set(desiredEvents.flatMap((e) => (typeof e.facts['category'] === 'string' ? [e.facts['category']] : [])));
-  for (const category of [...categories].sort()) {
-    if (registries.annotationCategories && !registries.annotationCategories.has(category)) {
-      notes.push(`annotation category "${category}" (used by risks) is not in Inter-Hub's annotation-category registry`);
+function refuseTakenNames(desired: readonly DesiredWidget[]): void {
+  for (const field of ['name', 'mappingKey'] as const) {
+    const seen = new Map<string, DesiredWidget>();
+    for (const d of desired) {
+      const other = seen.get(d[field]);
+      if (other) {
+        const who = (w: DesiredWidget) => (w.recordId ? `record ${w.recordId}` : `the ${w.name} widget`);
+        throw new WidgetNameError('sync-widget-name-taken', `${who(other)} and ${who(d)} both give the widget ${field === 'name' ? 'name' : 'mapping key'} "${d[field]}": rename the record (its id)`);
+      }
+      seen.set(d[field], d);
     }
   }
+}
+
+export interface DesiredState {
+  widgets: readonly DesiredWidget[];
+  events: readonly DesiredEvent[];
+  annotations: readonly DesiredAnnotation[];
+}
+
+export function planSync(desired: DesiredState, remote: RemoteState, nowIso: string): SyncPlan {
+  const { widgets: desiredWidgets, events: desiredEvents } = desired;
+  refuseTakenNames(desiredWidgets);
+  const { registries } = remote;
+  const notes = remote.unavailable.map(unavailableNote);
 
   const remoteByName = new Map<string, Widget[]>();
   let foreignWidgets = 0;
@@ -148,7 +171,7 @@ export function planSync(desiredWidgets: readonly DesiredWidget[], desiredEvents
   const remoteByKey = new Map<string, InteractionEvent>();
   const remoteByWidget = new Map<string, InteractionEvent[]>();
   for (const e of remote.events) {
-    const key = eventIdempotencyKey(e);
+    const key = idempotencyKeyOf(e);
     if (key !== undefined && !remoteByKey.has(key)) remoteByKey.set(key, e);
     remoteByWidget.set(e.widgetId, [...(remoteByWidget.get(e.widgetId) ?? []), e]);
   }
@@ -181,5 +204,13 @@ export function planSync(desiredWidgets: readonly DesiredWidget[], desiredEvents
     events.push({ action: 'post', event, ...withWidget });
   }
 
-  return { hub: { id: remote.hub.id, slug: remote.hub.slug }, widgets, events, foreignWidgets, notes };
+  const annotations = planAnnotations({
+    desired: desired.annotations,
+    remote: remote.annotations,
+    unavailable: remote.unavailable.filter((u) => u.without === ANNOTATIONS_UNAVAILABLE).map(unavailableNote)[0],
+    registries,
+    widgetIdOf,
+    skippedWidget,
+  });
+  return { hub: { id: remote.hub.id, slug: remote.hub.slug }, widgets, events, annotations, foreignWidgets, notes };
 }

@@ -1,5 +1,6 @@
 import type { InterHubClient } from '../interhub/client.ts';
 import { NotFoundError } from '../interhub/errors.ts';
+import { annotationSchema, type Annotation } from '../interhub/wire/annotations.ts';
 import { eventSchema, type InteractionEvent } from '../interhub/wire/events.ts';
 import { hubSchema, type Hub } from '../interhub/wire/hubs.ts';
 import { registryEntrySchema, type RegistryName } from '../interhub/wire/registries.ts';
@@ -14,6 +15,8 @@ export interface RemoteState {
   widgets: Widget[];
   /** Events on this hub's widgets. */
   events: InteractionEvent[];
+  /** Annotations on this hub's widgets; undefined where this deployment does not list them (then none is posted). */
+  annotations?: Annotation[];
   registries: Registries;
   /** Reads the run can do without that this deployment does not offer. */
   unavailable: Unavailable[];
@@ -63,25 +66,37 @@ export async function readRegistries(client: InterHubClient, stop: AbortControll
   const [widgetTypes, eventTypes, annotationCategories, policyScopes] = await allOrStop(stop, [
     needed(get('widgetTypes'), () => registry(client, 'widgetTypes')),
     needed(get('eventTypes'), () => registry(client, 'eventTypes')),
-    optional(get('annotationCategories'), 'the annotation categories of risks are not checked', unavailable, () => registry(client, 'annotationCategories')),
+    optional(get('annotationCategories'), "annotation categories are left to the server's check", unavailable, () => registry(client, 'annotationCategories')),
     optional(get('policyScopes'), "policy scopes are left to the server's check", unavailable, () => registry(client, 'policyScopes')),
   ]);
   return { widgetTypes, eventTypes, ...(annotationCategories ? { annotationCategories } : {}), ...(policyScopes ? { policyScopes } : {}) };
 }
 
+/** Without the list, a create whose answer was lost could not be found: so nothing is posted. */
+export const ANNOTATIONS_UNAVAILABLE = 'annotations are not posted (a lost create could not be looked up)';
+
 /**
- * One walk of the hub's widgets and one of the events: requests grow with
- * pages, not records. The first failure stops the run and cancels the rest.
+ * One walk of the hub's widgets, one of the events and one of the
+ * annotations: requests grow with pages, not records. The first failure stops
+ * the run and cancels the rest.
  */
 export async function readRemoteState(client: InterHubClient, idOrSlug: string, stop: AbortController): Promise<RemoteState> {
   const hub = await resolveHub(client, idOrSlug);
   const unavailable: Unavailable[] = [];
-  const [registries, widgets, allEvents] = await allOrStop(stop, [
+  const [registries, widgets, allEvents, allAnnotations] = await allOrStop(stop, [
     readRegistries(client, stop, unavailable),
     needed(get('widgets'), () => client.listAll('widgets', widgetSchema, 'token', widgetFilters(hub.id))),
     needed(get('interactionEvents'), () => client.listAll('interactionEvents', eventSchema, 'token')),
+    optional(get('annotations'), ANNOTATIONS_UNAVAILABLE, unavailable, () => client.listAll('annotations', annotationSchema, 'token')),
   ]);
   const ours = widgets.filter((w) => w.hubId === hub.id);
   const ids = new Set(ours.map((w) => w.id));
-  return { hub, widgets: ours, events: allEvents.filter((e) => ids.has(e.widgetId)), registries, unavailable };
+  return {
+    hub,
+    widgets: ours,
+    events: allEvents.filter((e) => ids.has(e.widgetId)),
+    ...(allAnnotations ? { annotations: allAnnotations.filter((a) => ids.has(a.widgetId)) } : {}),
+    registries,
+    unavailable,
+  };
 }

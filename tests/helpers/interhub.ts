@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { InventoryGraph } from '../../src/graph/graph.ts';
 import { InterHubDevServer, type DevServerOptions, type SeededHub } from '../../src/interhub/dev/server.ts';
-import { eventIdempotencyKey } from '../../src/interhub/wire/events.ts';
+import { idempotencyKeyOf } from '../../src/interhub/wire/metadata.ts';
 import { manifestSchema, MANIFEST_FILE, type Manifest } from '../../src/model/vocabulary.ts';
 import { runSync, type SyncRun } from '../../src/sync/run-sync.ts';
 
@@ -55,7 +55,7 @@ export function holdings(hub: TestHub): { widgets: Map<string, number>; events: 
   }
   const events = new Map<string, number>();
   for (const e of state.events.filter((e) => ids.has(e.widgetId))) {
-    const key = eventIdempotencyKey(e) ?? `no-key:${e.id}`;
+    const key = idempotencyKeyOf(e) ?? `no-key:${e.id}`;
     events.set(key, (events.get(key) ?? 0) + 1);
   }
   return { widgets, events };

@@ -84,11 +84,22 @@ export function shiftWidgets(store: DevStore, by: number, hubId?: string): void 
   }
 }
 
-export function shiftEvents(store: DevStore, by: number): void {
+function noiseWidgetId(store: DevStore): string {
   const hub = noiseHub(store);
-  if (!store.state.widgets.some((w) => w.hubId === hub.id)) shiftWidgets(store, by);
-  const widget = store.state.widgets.find((w) => w.hubId === hub.id)!;
+  if (!store.state.widgets.some((w) => w.hubId === hub.id)) shiftWidgets(store, 1, hub.id);
+  return store.state.widgets.find((w) => w.hubId === hub.id)!.id;
+}
+
+export function shiftEvents(store: DevStore, by: number): void {
+  const widgetId = noiseWidgetId(store);
   for (let i = 0; i < by; i++) {
-    store.state.events.push({ id: randomUUID(), widgetId: widget.id, eventType: 'clicked', metadata: null, occurredAt: new Date().toISOString(), actorType: 'api' });
+    store.state.events.push({ id: randomUUID(), widgetId, eventType: 'clicked', metadata: null, occurredAt: new Date().toISOString(), actorType: 'api' });
+  }
+}
+
+export function shiftAnnotations(store: DevStore, by: number): void {
+  const widgetId = noiseWidgetId(store);
+  for (let i = 0; i < by; i++) {
+    store.state.annotations.push({ id: randomUUID(), widgetId, category: 'note', body: 'noise', metadata: null, createdAt: new Date().toISOString(), actorType: 'api' });
   }
 }

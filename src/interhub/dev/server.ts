@@ -4,12 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { RUNTIME_KEY_SCOPES, presentedBearer } from '../wire/token.ts';
 import type { ApiConsumer, ManifestCreate } from '../wire/bootstrap.ts';
 import type { HubCreate } from '../wire/hubs.ts';
-import { API_ROOT, ROUTES, type RouteName } from '../wire/routes.ts';
+import { API_ROOT, JSON_CONTENT_TYPE, ROUTES, type RouteName } from '../wire/routes.ts';
 import { DevAuth } from './auth.ts';
-import { AS_ASSUMED, isPublic, served, withExtraFields, type DevDeployment } from './deployment.ts';
+import type { Method } from '../wire/operations.ts';
+import { AS_ASSUMED, isPublic, renamesOf, served, servesOperation, withExtraFields, type DevDeployment } from './deployment.ts';
 import { beforeRoute, NO_FAULTS, type DevServerFaults } from './faults.ts';
-import { HttpAnswer, send } from './http.ts';
-import { devRoutes, openApiDocument, type DevRoute, type Method } from './routes.ts';
+import { HttpAnswer, parseBody, readBody, send, type Body } from './http.ts';
+import { contractNames, devRoutes, openApiDocument, type DevRoute } from './routes.ts';
 import { DevStore, type DevState } from './state.ts';
 
 /**
@@ -90,7 +91,12 @@ export class InterHubDevServer {
       store,
       auth: this.auth,
       faults: () => this.faults,
-      openApi: () => openApiDocument(this.routes, (route) => served(route, this.gateOpen, this.deployment)),
+      openApi: () =>
+        openApiDocument(
+          this.routes,
+          (r) => served(r.route, this.gateOpen, this.deployment) && servesOperation(r.method, r.route, this.deployment),
+          (r) => renamesOf(r.method, r.route, this.deployment),
+        ),
     });
   }
 
@@ -178,9 +184,25 @@ export class InterHubDevServer {
 
   private async dispatch(req: IncomingMessage, route: RouteName, id: string | undefined, query: URLSearchParams): Promise<HttpAnswer | 'dropped'> {
     const principal = isPublic(route, this.deployment) ? undefined : this.auth.principal(req, Date.now());
-    const handler = this.routes.find((r) => r.route === route && r.method === (req.method as Method));
+    const method = req.method as Method;
+    const handler = this.routes.find((r) => r.route === route && r.method === method && servesOperation(method, route, this.deployment));
     if (!handler) throw new HttpAnswer(405, { error: 'method_not_allowed' });
     if (handler.operatorOnly && principal?.kind !== 'operator') throw new HttpAnswer(403, { error: 'insufficient_scope' });
-    return handler.handle({ req, id, query, principal });
+    const body = await readBody(req);
+    const input = handler.accepts?.contentType === JSON_CONTENT_TYPE ? this.input(handler, body) : undefined;
+    return handler.handle({ req, id, query, principal, body, input });
+  }
+
+  /** The body checked against the route's schema, under this deployment's field names (a 422 names the field as it does). */
+  private input(handler: DevRoute, body: Body): unknown {
+    const renames = renamesOf(handler.method, handler.route, this.deployment);
+    try {
+      return parseBody(handler.accepts!.schema, body.type === 'json' ? { type: 'json', json: contractNames(body.json, renames) } : body);
+    } catch (err) {
+      if (!(err instanceof HttpAnswer) || err.status !== 422 || renames.length === 0) throw err;
+      const { errors } = err.body as { errors: Record<string, string> };
+      const here = (field: string) => renames.find((r) => r.from === field)?.to ?? field;
+      throw new HttpAnswer(422, { errors: Object.fromEntries(Object.entries(errors).map(([f, m]) => [here(f), m])) });
+    }
   }
 }

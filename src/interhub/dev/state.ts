@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
+import type { Annotation } from '../wire/annotations.ts';
 import type { ApiConsumer, HubManifest, ManifestCreate } from '../wire/bootstrap.ts';
 import type { InteractionEvent } from '../wire/events.ts';
 import type { Hub, HubCreate } from '../wire/hubs.ts';
@@ -10,7 +11,7 @@ import type { Widget } from '../wire/widgets.ts';
 
 /**
  * What the dev server holds — hubs, manifests, API consumers and key hashes,
- * the registries, widgets and events — and its persistence: optionally a JSON
+ * the registries, widgets, events and annotations — and its persistence: optionally a JSON
  * file, written atomically and coalesced, loaded at start.
  */
 
@@ -29,6 +30,8 @@ const stateSchema = z.object({
   }),
   widgets: z.array(z.custom<Widget>()),
   events: z.array(z.custom<InteractionEvent>()),
+  // State files written before annotations existed hold none.
+  annotations: z.array(z.custom<Annotation>()).default([]),
 });
 export type DevState = z.infer<typeof stateSchema>;
 export type StoredKey = DevState['keys'][number];
@@ -51,6 +54,7 @@ function emptyState(): DevState {
     },
     widgets: [],
     events: [],
+    annotations: [],
   };
 }
 

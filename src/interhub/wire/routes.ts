@@ -16,6 +16,7 @@ export const ROUTES = {
   widgets: '/widgets',
   widget: '/widgets/{id}',
   interactionEvents: '/interaction-events',
+  annotations: '/annotations',
   widgetTypes: '/widget-types',
   eventTypes: '/event-types',
   annotationCategories: '/annotation-categories',

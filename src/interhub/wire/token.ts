@@ -7,8 +7,17 @@ export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 export const RUNTIME_SCOPE = 'framework:read hub:ops-hub:read hub:ops-hub:write';
 export const RUNTIME_KEY_SCOPES = RUNTIME_SCOPE.split(' ');
 
+/** The form fields of the exchange; ops-hub sends all four. */
+export const tokenRequestSchema = z.object({
+  grant_type: z.literal('client_credentials'),
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1),
+  scope: z.string().min(1),
+});
+
 export function tokenRequestBody(clientId: string, clientSecret: string, scope = RUNTIME_SCOPE): string {
-  return new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope }).toString();
+  const form: z.infer<typeof tokenRequestSchema> = { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope };
+  return new URLSearchParams(form).toString();
 }
 
 /** Assumed: `{access_token, token_type: "Bearer", expires_in, scope}`. */

@@ -17,7 +17,10 @@ export const widgetCreateSchema = z.object({
   status: z.enum(WIDGET_STATUSES).default('active'),
   adapterSpecId: z.string().optional(),
 });
-export type WidgetCreate = z.input<typeof widgetCreateSchema>;
+
+/** What ops-hub sends: these fields, always (capabilityRef and adapterSpecId are not ours to set). */
+export const widgetSentSchema = widgetCreateSchema.pick({ hubId: true, name: true, widgetType: true, policyScope: true, viewContext: true, status: true }).required();
+export type WidgetCreate = z.infer<typeof widgetSentSchema>;
 
 export const widgetSchema = z.object({
   id: z.string().min(1),
