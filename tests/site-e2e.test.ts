@@ -32,7 +32,14 @@ afterAll(async () => {
   await site?.stop();
 });
 
-/** A page that records console errors, page errors, failed and off-host requests. */
+/** How long a wait for a condition may take on a loaded 2-core machine before the test fails. */
+const WAIT = { timeout: 15_000 };
+
+/**
+ * A page that records console errors, page errors, failed and off-host
+ * requests, and counts the requests in flight: `settled()` waits until none
+ * is, so leaving the page cannot abort one (an aborted request is a failure).
+ */
 async function watchedPage(options: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' } = {}) {
   const context = await browser.newContext({
     javaScriptEnabled: options.javaScriptEnabled ?? true,
@@ -44,15 +51,22 @@ async function watchedPage(options: { javaScriptEnabled?: boolean; colorScheme?:
   const origin = new URL(site.url).origin;
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
+  let inFlight = 0;
+  page.on('requestfinished', () => inFlight--);
+  page.on('requestfailed', (r) => {
+    inFlight--;
+    problems.push(`failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
   page.on('request', (r) => {
+    inFlight++;
     if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`off-host: ${r.url()}`);
   });
   page.on('dialog', (d) => {
     problems.push(`dialog: ${d.message()}`);
     void d.dismiss();
   });
-  return { page, problems, close: () => context.close() };
+  const settled = () => expect.poll(() => inFlight, WAIT).toBe(0);
+  return { page, problems, settled, close: () => context.close() };
 }
 
 async function axeViolations(page: Page): Promise<string[]> {
@@ -70,41 +84,41 @@ describe('the site in a real browser', { timeout: 90_000 }, () => {
   it('leads from home to an environment, a service, its gate and the runbook, by clicking links', async () => {
     const { page, problems, close } = await watchedPage();
     await page.goto(site.url);
+    // page.url() follows a navigation only once it committed: wait for the new page to have loaded, never read the URL right after a click.
     await page.getByRole('link', { name: 'Railiance01', exact: true }).first().click();
-    await expect.poll(() => page.url()).toContain('/ops-hub/environments/railiance01/');
+    await page.waitForURL('**/ops-hub/environments/railiance01/', WAIT);
     await page.getByRole('link', { name: 'Inter-Hub', exact: true }).first().click();
-    await expect.poll(() => page.url()).toContain('/ops-hub/services/inter-hub/');
+    await page.waitForURL('**/ops-hub/services/inter-hub/', WAIT);
     await page.locator('section', { hasText: 'What concerns it' }).getByRole('link', { name: /production bootstrap API/i }).first().click();
-    await expect.poll(() => page.url()).toContain('/ops-hub/gates/inter-hub-production-api/');
-    await expect.poll(() => page.getByText('Effective status').first().textContent()).toContain('failed');
+    await page.waitForURL('**/ops-hub/gates/inter-hub-production-api/', WAIT);
+    expect(await page.getByText('Effective status').first().textContent()).toContain('failed');
     await page.getByRole('link', { name: /bootstrap runbook/i }).first().click();
-    await expect.poll(() => page.url()).toContain('/ops-hub/runbooks/ops-hub-bootstrap/');
+    await page.waitForURL('**/ops-hub/runbooks/ops-hub-bootstrap/', WAIT);
     expect(await page.locator('.markdown h2, .markdown h1').count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await close();
   });
 
   it('search finds a record', async () => {
-    const { page, problems, close } = await watchedPage();
+    const { page, problems, settled, close } = await watchedPage();
     await page.goto(`${site.url}search/?q=registry`);
     const result = page.locator('.pagefind-ui__result-link', { hasText: /registry/i }).first();
-    await result.waitFor({ timeout: 15_000 });
+    await result.waitFor(WAIT);
+    // Pagefind still fetches the other results' fragments: following a link now would abort them.
+    await settled();
     await result.click();
-    await expect.poll(() => page.url()).toMatch(/\/ops-hub\/(endpoints|services|gates)\//);
+    await page.waitForURL(/\/ops-hub\/(endpoints|services|gates)\//, WAIT);
     expect(problems).toEqual([]);
     await close();
   });
 
-  it('has no serious accessibility violations on the main pages', async () => {
+  // One test per page: each has its own time budget, and a failure names the page.
+  it.each(['', 'topology/', 'topology/coulombcore/', 'gates/', 'migration-waves/coulombcore-to-threephoenix/', 'backups/',
+    'risks/', 'services/', 'services/gitea/', 'gates/gitea-registry/', 'runbooks/ops-hub-bootstrap/', 'endpoints/gitea-registry-v2/', 'runbooks/', 'search/',
+  ])('has no serious accessibility violations on /%s', async (p) => {
     const { page, close } = await watchedPage();
-    const pages = ['', 'topology/', 'topology/coulombcore/', 'gates/', 'migration-waves/coulombcore-to-threephoenix/', 'backups/',
-      'risks/', 'services/', 'services/gitea/', 'gates/gitea-registry/', 'runbooks/ops-hub-bootstrap/', 'endpoints/gitea-registry-v2/', 'runbooks/', 'search/'];
-    const found: string[] = [];
-    for (const p of pages) {
-      await page.goto(`${site.url}${p}`);
-      found.push(...(await axeViolations(page)).map((v) => `${p || 'home'}: ${v}`));
-    }
-    expect(found).toEqual([]);
+    await page.goto(`${site.url}${p}`);
+    expect(await axeViolations(page)).toEqual([]);
     await close();
   });
 
@@ -114,10 +128,15 @@ describe('the site in a real browser', { timeout: 90_000 }, () => {
       const { page, problems, close } = await watchedPage({ colorScheme });
       await page.goto(site.url);
       backgrounds.push(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+      const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to content');
+      await expect.poll(focused, WAIT).toBe('Skip to content');
+      // Following the link is a navigation, even within the page: wait for it instead of reading the URL at once.
       await page.keyboard.press('Enter');
-      expect(page.url()).toMatch(/#main$/);
+      await page.waitForURL(/#main$/, WAIT);
+      // The next Tab starts from the main content, past the site navigation.
+      await page.keyboard.press('Tab');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.closest('main')?.id), WAIT).toBe('main');
       expect(problems).toEqual([]);
       await close();
     }
@@ -131,23 +150,22 @@ describe('the site in a real browser', { timeout: 90_000 }, () => {
     const total = await rows.count();
     const visibleIds = () => page.locator('table[data-table-tools] tbody tr:not([hidden]) th code').allTextContents();
     await page.getByLabel('Filter').fill('gitea');
+    await expect.poll(visibleIds, WAIT).toContain('gitea');
     const shown = await visibleIds();
-    expect(shown.length).toBeGreaterThan(0);
     expect(shown.length).toBeLessThan(total);
-    expect(shown).toContain('gitea');
-    await expect.poll(() => page.locator('.table-tools output').textContent()).toBe(`${shown.length} of ${total} records`);
+    await expect.poll(() => page.locator('.table-tools output').textContent(), WAIT).toBe(`${shown.length} of ${total} records`);
     await page.getByLabel('Filter').fill('');
-    expect(await visibleIds()).toHaveLength(total);
+    await expect.poll(async () => (await visibleIds()).length, WAIT).toBe(total);
 
     const header = page.locator('table[data-table-tools] thead th').first();
     await header.getByRole('button').click();
-    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+    await expect.poll(() => header.getAttribute('aria-sort'), WAIT).toBe('ascending');
     const titles = () => page.locator('table[data-table-tools] tbody tr th a').allTextContents();
     const ascending = await titles();
     const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
     expect(ascending).toEqual([...ascending].sort(collator.compare));
     await header.getByRole('button').press('Enter');
-    expect(await header.getAttribute('aria-sort')).toBe('descending');
+    await expect.poll(() => header.getAttribute('aria-sort'), WAIT).toBe('descending');
     expect(await titles()).toEqual([...ascending].reverse());
     expect(problems).toEqual([]);
     await close();

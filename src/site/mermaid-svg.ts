@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from '../browser/chromium.ts';
 
 const require = createRequire(import.meta.url);
@@ -26,6 +26,8 @@ const PAGES = Math.max(1, Math.min(4, availableParallelism()));
 export interface RenderOptions {
   /** Keeps each SVG by a hash of its source (and of mermaid and its settings): unchanged diagrams are not laid out again. */
   cacheDir?: string;
+  /** A running Chromium to lay out on (left open); by default one is launched for this call. */
+  browser?: Browser;
 }
 
 /**
@@ -47,10 +49,11 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
     return result;
   }
 
-  const browser = await launchChromium();
+  const browser = options.browser ?? (await launchChromium());
+  const context = await browser.newContext();
   try {
     const chunks = Array.from({ length: Math.min(PAGES, todo.length) }, (_, i) => todo.filter((_, j) => j % PAGES === i));
-    const rendered = (await Promise.all(chunks.map((chunk) => renderOnPage(browser, chunk)))).flat();
+    const rendered = (await Promise.all(chunks.map((chunk) => renderOnPage(context, chunk)))).flat();
     for (const [name, svg, error] of rendered) {
       if (svg === null) throw new Error(`diagram "${name}" does not render: ${error}`);
       const clean = withoutRemoteImports(svg);
@@ -60,14 +63,15 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
     if (options.cacheDir) await prune(options.cacheDir, [...sources].map(([name, source]) => keyOf(name, source)));
     return result;
   } finally {
-    await browser.close();
+    await context.close();
+    if (browser !== options.browser) await browser.close();
   }
 }
 
 type Rendered = [string, string] | [string, null, string];
 
-async function renderOnPage(browser: Browser, entries: Array<[string, string]>): Promise<Rendered[]> {
-  const page = await browser.newPage();
+async function renderOnPage(context: BrowserContext, entries: Array<[string, string]>): Promise<Rendered[]> {
+  const page = await context.newPage();
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ path: MERMAID_JS });
   return page.evaluate(
