@@ -51,14 +51,14 @@ async function files(dir: string): Promise<string[]> {
 }
 
 const INVALID = [
-  { flag: ['--now', 'next tuesday'], setting: { now: 'next tuesday' }, says: /now \(--now\): must be an ISO date .* \(got "next tuesday"\)/ },
-  { flag: ['--base', 'https://example.test/ops-hub/'], setting: { base: 'https://example.test/ops-hub/' }, says: /base \(--base\): must be a URL path such as \/ops-hub\// },
-  { flag: ['--repo-url', 'https://builder:s3cr3t-pass@git.example.test/org/ops-hub'], setting: { repoUrl: 'https://builder:s3cr3t-pass@git.example.test/org/ops-hub' }, says: /repoUrl \(--repo-url\): must not hold credentials/ },
-  { flag: ['--repo-url', 'git.example.test/org/ops-hub'], setting: { repoUrl: 'git.example.test/org/ops-hub' }, says: /repoUrl \(--repo-url\): must be an http\(s\) URL/ },
+  { name: 'a --now that is not a date', flag: ['--now', 'next tuesday'], setting: { now: 'next tuesday' }, says: /now \(--now\): must be an ISO date .* \(got "next tuesday"\)/ },
+  { name: 'a --base that is a URL, not a path', flag: ['--base', 'https://example.test/ops-hub/'], setting: { base: 'https://example.test/ops-hub/' }, says: /base \(--base\): must be a URL path such as \/ops-hub\// },
+  { name: 'a --repo-url with credentials', flag: ['--repo-url', 'https://builder:s3cr3t-pass@git.example.test/org/ops-hub'], setting: { repoUrl: 'https://builder:s3cr3t-pass@git.example.test/org/ops-hub' }, says: /repoUrl \(--repo-url\): must not hold credentials/ },
+  { name: 'a --repo-url without scheme', flag: ['--repo-url', 'git.example.test/org/ops-hub'], setting: { repoUrl: 'git.example.test/org/ops-hub' }, says: /repoUrl \(--repo-url\): must be an http\(s\) URL/ },
 ];
 
 describe('site settings', () => {
-  it.each(INVALID)('npm run build refuses $flag before writing anything', async ({ flag, says }) => {
+  it.each(INVALID)('npm run build refuses $name before writing anything', async ({ flag, says }) => {
     const out = path.join(await mkdtemp(path.join(tmpdir(), 'ops-hub-refused-')), 'site');
     const result = await cli('build.ts', ['--root', root, '--out', out, ...flag]);
     expect(result.code, result.stderr).toBe(2);
