@@ -78,10 +78,9 @@ function scheduleOf(crons: readonly string[]): string | undefined {
 
 /** A cert-manager Certificate as evidence on an endpoint of one of its hosts: Ready, notAfter, issuer. */
 export function certificateEvidence(c: Certificate, clusterId: string, stamp: { observedAt: string; maxAge: string }, now: number): Evidence {
-  const notAfterMs = c.notAfter ? Date.parse(c.notAfter) : NaN;
-  const notAfter = Number.isNaN(notAfterMs) ? undefined : isoSeconds(notAfterMs);
+  const notAfter = c.notAfter ? isoSeconds(Date.parse(c.notAfter)) : undefined;
   const name = `${c.ref.namespace}/${c.ref.name}`;
-  const valid = c.ready === 'True' && notAfter !== undefined && notAfterMs > now;
+  const valid = c.ready === 'True' && c.notAfter !== undefined && Date.parse(c.notAfter) > now;
   const why = [c.reason, c.message && safeText(c.message)].filter(Boolean).join(': ');
   const summary = valid
     ? `certificate ${name} is Ready, valid until ${notAfter}, issued by ${c.issuer}`

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { DiscoverInputError } from './input-error.ts';
+import { safeText } from './safe-text.ts';
 import { SNAPSHOT_RESOURCES } from './snapshot.ts';
 
 /**
@@ -38,7 +39,7 @@ export async function takeSnapshot(context: string): Promise<KubectlSnapshot> {
     if (code === 0) return { file: `kubectl --context ${context}`, text: stdout, unserved };
     const missing = [...stderr.matchAll(UNSERVED)].map((m) => m[1]!).flatMap((type) => resources.filter((r) => r === type || r.split('.')[0] === type));
     if (missing.length === 0 || missing.length === resources.length) {
-      const said = stderr.trim().split('\n').slice(0, 5).join('\n');
+      const said = stderr.trim().split('\n').slice(0, 5).map(safeText).join('\n');
       throw new DiscoverInputError('kubectl-failed', `discover: kubectl ${args.join(' ')} exited ${code}:\n${said}`);
     }
     unserved.push(...missing);

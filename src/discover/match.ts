@@ -113,10 +113,10 @@ function matchStores(scope: ClusterScope, snapshot: Snapshot, workloadsOf: Reado
   const stores = new Map<string, StoreMatch>(
     snapshot.pgClusters.map((pg) => [key(pg.ref.namespace, pg.ref.name), { pg, sets: [], backups: [], schedules: [] }]),
   );
-  for (const [serviceId, workloads] of workloadsOf) {
-    for (const w of workloads) {
+  for (const service of scope.services) {
+    for (const w of workloadsOf.get(service.id) ?? []) {
       const store = w.ref.kind === 'Cluster' ? stores.get(key(w.ref.namespace, w.ref.name)) : undefined;
-      if (store) store.service = scope.services.find((s) => s.id === serviceId)!;
+      if (store) store.service = service;
     }
   }
   const scheduled = new Map(snapshot.scheduledBackups.map((s) => [key(s.ref.namespace, s.ref.name), s]));
