@@ -13,7 +13,7 @@ import { startHub, type TestHub } from './helpers/interhub.ts';
 const exec = promisify(execFile);
 const FORGES = ['.github/workflows', '.gitea/workflows'] as const;
 /** Every secret a workflow may read; each is explained in the README. */
-const SECRETS = ['IHUB_BASE', 'IHUB_CLIENT_ID', 'OPS_HUB_KEY', 'OPS_HUB_PR_TOKEN', 'GITHUB_TOKEN'];
+const SECRETS = ['IHUB_BASE', 'IHUB_CLIENT_ID', 'OPS_HUB_KEY', 'OPS_HUB_PR_TOKEN', 'OPS_HUB_KUBECONFIG', 'GITHUB_TOKEN'];
 
 interface Step {
   name?: string;
@@ -57,7 +57,7 @@ describe('CI workflows', () => {
   it('are valid YAML with jobs of steps, for both forges', async () => {
     const all = await workflows();
     expect(all.map((w) => w.file)).toEqual(
-      expect.arrayContaining(FORGES.flatMap((dir) => ['main.yml', 'pr.yml', 'probe.yml'].map((n) => `${dir}/${n}`))),
+      expect.arrayContaining(FORGES.flatMap((dir) => ['main.yml', 'pr.yml', 'probe.yml', 'discover.yml'].map((n) => `${dir}/${n}`))),
     );
     for (const workflow of all) {
       expect(Object.keys(workflow.jobs).length, workflow.file).toBeGreaterThan(0);
@@ -88,7 +88,7 @@ describe('CI workflows', () => {
       steps(all.find((w) => w.file === file)!)
         .flatMap((s) => npmRuns(s.run ?? ''))
         .map((r) => r.name);
-    for (const name of ['main.yml', 'pr.yml', 'probe.yml']) {
+    for (const name of ['main.yml', 'pr.yml', 'probe.yml', 'discover.yml']) {
       expect(commands(`.gitea/workflows/${name}`), name).toEqual(commands(`.github/workflows/${name}`));
     }
   });
