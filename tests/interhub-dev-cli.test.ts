@@ -29,7 +29,8 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
-describe('npm run interhub:dev', () => {
+/** Whole processes, as operators run them: on a busy shared machine that takes a while. */
+describe('npm run interhub:dev', { timeout: 120_000 }, () => {
   const running: ChildProcess[] = [];
   afterEach(() => {
     for (const child of running.splice(0)) child.kill('SIGKILL');
@@ -87,6 +88,22 @@ describe('npm run interhub:dev', () => {
     expect(await stop(dev.child)).toBe(0);
   });
 
+  it('drops one method of a route and renames a request field, in what it serves and in its OpenAPI', async () => {
+    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'] };
+    const dev = await startDevCommand(['--without', 'POST /annotations', '--rename-field', 'POST /widgets widgetType=type'], env);
+    running.push(dev.child);
+    expect(dev.output).toContain('deployment: absentOperations=[{"method":"POST","route":"annotations"}], renamedFields=[{"method":"POST","route":"widgets","from":"widgetType","to":"type"}]');
+    const base = dev.output.match(/on (http:\/\/\S+)/)![1]!;
+    type Doc = { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>>; components: { schemas: Record<string, { required: string[] }> } };
+    const doc = (await (await fetch(`${base}/api/v2/openapi.json`)).json()) as Doc;
+    expect(Object.keys(doc.paths['/annotations']!)).toEqual(['get']);
+    const ref = doc.paths['/widgets']!['post']!.requestBody!.content['application/json']!.schema.$ref;
+    expect(doc.components.schemas[ref.split('/').pop()!]!.required).toEqual(['hubId', 'name', 'type']);
+    const post = await fetch(`${base}/api/v2/annotations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(post.status).toBe(405);
+    expect(await stop(dev.child)).toBe(0);
+  });
+
   it('rejects bad flags with exit 2', async () => {
     const result = await cli('interhub-dev.ts', ['--port', '0', '--fail-every', 'often'], { env: { PATH: process.env['PATH'] } });
     expect(result.code).toBe(2);
@@ -94,5 +111,11 @@ describe('npm run interhub:dev', () => {
     const route = await cli('interhub-dev.ts', ['--port', '0', '--without', '/policy-scope'], { env: { PATH: process.env['PATH'] } });
     expect(route.code).toBe(2);
     expect(route.stderr).toContain('--without: "/policy-scope" is not a route of the dev server');
+    const method = await cli('interhub-dev.ts', ['--port', '0', '--without', 'PUT /widgets'], { env: { PATH: process.env['PATH'] } });
+    expect(method.code).toBe(2);
+    expect(method.stderr).toContain('--without: "PUT /widgets" must start with one of GET, POST');
+    const rename = await cli('interhub-dev.ts', ['--port', '0', '--rename-field', 'POST /widgets widgetType'], { env: { PATH: process.env['PATH'] } });
+    expect(rename.code).toBe(2);
+    expect(rename.stderr).toContain("--rename-field: \"POST /widgets widgetType\" is not 'METHOD PATH FROM=TO'");
   });
 });

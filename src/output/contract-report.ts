@@ -52,11 +52,10 @@ export function renderContractCheck(check: ContractCheck, format: ContractFormat
     for (const r of rows) out.push(`| \`${mdCell(r.request)}\` | ${mdCell(r.sends)} | ${mdCell(r.declares)} | ${r.verdict} | ${mdCell(r.why)} |`);
     return `${out.join('\n')}\n`;
   }
-  const width = Math.max(...rows.map((r) => r.request.length));
   const lines = [heading, '(required fields are marked *)'];
   for (const r of rows) {
-    lines.push(`  ${r.verdict.padEnd(7)}  ${r.request.padEnd(width)}${r.why ? `  — ${r.why}` : ''}`);
-    if (r.sends !== '—') lines.push(`  ${''.padEnd(7)}  ${''.padEnd(width)}  we send: ${r.sends}; they declare: ${r.declares}`);
+    lines.push(`  ${r.verdict.padEnd(7)}  ${r.request}${r.why ? ` — ${r.why}` : ''}`);
+    if (r.sends !== '—') lines.push(`             we send: ${r.sends}`, `             they declare: ${r.declares}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -6,7 +6,7 @@ import type { InventoryGraph } from '../../src/graph/graph.ts';
 import { InterHubDevServer, type DevServerOptions, type SeededHub } from '../../src/interhub/dev/server.ts';
 import { idempotencyKeyOf } from '../../src/interhub/wire/metadata.ts';
 import { manifestSchema, MANIFEST_FILE, type Manifest } from '../../src/model/vocabulary.ts';
-import { runSync, type SyncRun } from '../../src/sync/run-sync.ts';
+import { runSync, type SyncRun, type SyncRunOptions } from '../../src/sync/run-sync.ts';
 
 export interface TestHub {
   server: InterHubDevServer;
@@ -32,7 +32,7 @@ export async function startHub(root: string, options: DevServerOptions = {}, edi
 /** Fast retries: the faults are real, the waiting is not what is under test. */
 export const QUICK_RETRIES = { baseDelayMs: 2, maxDelayMs: 20, attempts: 8, rateLimitWaits: 50 };
 
-export function sync(graph: InventoryGraph, hub: TestHub, mode: 'plan' | 'apply', log?: (line: string) => void): Promise<SyncRun> {
+export function sync(graph: InventoryGraph, hub: TestHub, mode: 'plan' | 'apply', log?: (line: string) => void, more: Partial<SyncRunOptions> = {}): Promise<SyncRun> {
   return runSync(graph, {
     mode,
     base: hub.server.url,
@@ -41,11 +41,12 @@ export function sync(graph: InventoryGraph, hub: TestHub, mode: 'plan' | 'apply'
     commitSha: '0123456789abcdef0123456789abcdef01234567',
     client: { retry: QUICK_RETRIES },
     ...(log ? { log } : {}),
+    ...more,
   });
 }
 
-/** What the server holds for the hub: widget names with their count, event keys with theirs. */
-export function holdings(hub: TestHub): { widgets: Map<string, number>; events: Map<string, number> } {
+/** What the server holds for the hub: widget names with their count, event and annotation keys with theirs. */
+export function holdings(hub: TestHub): { widgets: Map<string, number>; events: Map<string, number>; annotations: Map<string, number> } {
   const state = hub.server.snapshot();
   const widgets = new Map<string, number>();
   const ids = new Set<string>();
@@ -53,21 +54,27 @@ export function holdings(hub: TestHub): { widgets: Map<string, number>; events: 
     widgets.set(w.name, (widgets.get(w.name) ?? 0) + 1);
     ids.add(w.id);
   }
-  const events = new Map<string, number>();
-  for (const e of state.events.filter((e) => ids.has(e.widgetId))) {
-    const key = idempotencyKeyOf(e) ?? `no-key:${e.id}`;
-    events.set(key, (events.get(key) ?? 0) + 1);
-  }
-  return { widgets, events };
+  const byKey = (items: ReadonlyArray<{ id: string; widgetId: string; metadata?: Record<string, unknown> | null }>) => {
+    const counts = new Map<string, number>();
+    for (const item of items.filter((i) => ids.has(i.widgetId))) {
+      const key = idempotencyKeyOf(item) ?? `no-key:${item.id}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  };
+  return { widgets, events: byKey(state.events), annotations: byKey(state.annotations) };
 }
 
-/** Exactly these widgets and event keys, each once: no duplicate from a retry, a lost answer or a second run. */
-export function expectExactlyOnce(hub: TestHub, widgetNames: string[], eventKeys: string[]): void {
+/** Exactly these widgets, event keys (and annotation keys), each once: no duplicate from a retry, a lost answer or a second run. */
+export function expectExactlyOnce(hub: TestHub, widgetNames: string[], eventKeys: string[], annotationKeys?: string[]): void {
   const held = holdings(hub);
   expect([...held.widgets.keys()].sort()).toEqual([...widgetNames].sort());
   expect([...held.widgets.values()].every((n) => n === 1)).toBe(true);
   expect([...held.events.keys()].sort()).toEqual([...new Set(eventKeys)].sort());
   expect([...held.events.values()].every((n) => n === 1)).toBe(true);
+  if (!annotationKeys) return;
+  expect([...held.annotations.keys()].sort()).toEqual([...new Set(annotationKeys)].sort());
+  expect([...held.annotations.values()].every((n) => n === 1)).toBe(true);
 }
 
 /** The environment of a command run, without any Inter-Hub setting of the machine running the tests. */

@@ -183,12 +183,14 @@ export class InterHubDevServer {
   }
 
   private async dispatch(req: IncomingMessage, route: RouteName, id: string | undefined, query: URLSearchParams): Promise<HttpAnswer | 'dropped'> {
-    const principal = isPublic(route, this.deployment) ? undefined : this.auth.principal(req, Date.now());
+    // Routing before authentication: a method the route does not serve is 405 to anyone.
     const method = req.method as Method;
     const handler = this.routes.find((r) => r.route === route && r.method === method && servesOperation(method, route, this.deployment));
     if (!handler) throw new HttpAnswer(405, { error: 'method_not_allowed' });
+    const principal = isPublic(route, this.deployment) ? undefined : this.auth.principal(req, Date.now());
     if (handler.operatorOnly && principal?.kind !== 'operator') throw new HttpAnswer(403, { error: 'insufficient_scope' });
-    const body = await readBody(req);
+    // Only a route that takes a body reads one: a GET's is ignored, as servers do.
+    const body: Body = handler.accepts ? await readBody(req) : { type: 'none' };
     const input = handler.accepts?.contentType === JSON_CONTENT_TYPE ? this.input(handler, body) : undefined;
     return handler.handle({ req, id, query, principal, body, input });
   }
