@@ -14,17 +14,42 @@ export interface DriftResult {
 
 const WORKLOAD_KINDS = 'Deployment, StatefulSet, DaemonSet or CloudNativePG Cluster';
 
-export function findDrift(match: ClusterMatch, now: number): DriftResult {
-  const { scope, snapshot } = match;
-  const clusterId = scope.cluster.id;
-  const findings: Finding[] = [];
-  const notices: string[] = [];
-  const onCluster = { recordId: clusterId, file: scope.cluster.file };
-  const on = (record: InventoryRecord) => ({ recordId: record.id, file: record.file });
-  const add = (code: FindingCode, subject: string, f: Omit<Finding, 'code' | 'key'>) => findings.push({ code, key: `${code}:${clusterId}:${subject}`, ...f });
+/** Where one run's findings go; each is keyed by its code, the cluster and its subject. */
+interface Sink {
+  clusterId: string;
+  /** The cluster record, for findings about objects no record stands for. */
+  onCluster: Where;
+  add(code: FindingCode, subject: string, finding: Omit<Finding, 'code' | 'key'>): void;
+  notices: string[];
+}
 
+type Where = Pick<Finding, 'recordId' | 'file'>;
+const on = (record: InventoryRecord): Where => ({ recordId: record.id, file: record.file });
+
+export function findDrift(match: ClusterMatch, now: number): DriftResult {
+  const clusterId = match.scope.cluster.id;
+  const findings: Finding[] = [];
+  const sink: Sink = {
+    clusterId,
+    onCluster: on(match.scope.cluster),
+    add: (code, subject, f) => findings.push({ code, key: `${code}:${clusterId}:${subject}`, ...f }),
+    notices: [],
+  };
+  missingServices(match, sink);
+  discoveredWorkloads(match, sink);
+  unroutedEndpoints(match, sink);
+  ingressHosts(match, sink);
+  unreadyCertificates(match, sink);
+  nodes(match, sink);
+  stores(match, now, sink);
+  const order = (f: Finding) => FINDING_CODES.indexOf(f.code);
+  findings.sort((a, b) => order(a) - order(b) || a.key.localeCompare(b.key));
+  return { findings, notices: sink.notices };
+}
+
+function missingServices({ scope, snapshot, workloadsOf }: ClusterMatch, { clusterId, add }: Sink): void {
   for (const service of scope.services) {
-    if (!RUNNING_STATUSES.has(service.data.status) || match.workloadsOf.get(service.id)!.length > 0) continue;
+    if (!RUNNING_STATUSES.has(service.data.status) || workloadsOf.get(service.id)!.length > 0) continue;
     const k8s = service.data.k8s;
     const ns = k8s?.namespace ?? service.data.namespace;
     const wanted = k8s ? `${k8s.kind} ${k8s.namespace}/${k8s.name}` : `${WORKLOAD_KINDS} named ${service.id}${ns ? ` in namespace ${ns}` : ''}`;
@@ -35,8 +60,10 @@ export function findDrift(match: ClusterMatch, now: number): DriftResult {
       hint: 'if it runs under another name, give the service a k8s block (namespace, kind, name); if it does not run, set its status (planned, retired)',
     });
   }
+}
 
-  for (const w of match.unrecordedWorkloads) {
+function discoveredWorkloads({ unrecordedWorkloads }: ClusterMatch, { clusterId, onCluster, add }: Sink): void {
+  for (const w of unrecordedWorkloads) {
     add('workload-discovered', refPath(w.ref), {
       ...onCluster,
       object: w.ref,
@@ -44,7 +71,9 @@ export function findDrift(match: ClusterMatch, now: number): DriftResult {
       hint: `record it as a service on cluster ${clusterId} (npm run discover -- --suggest DIR drafts one), or give the service it is a k8s block naming it`,
     });
   }
+}
 
+function unroutedEndpoints({ scope, snapshot }: ClusterMatch, { add }: Sink): void {
   for (const endpoint of scope.endpoints) {
     const k8s = endpoint.data.k8s;
     if (!k8s || !RUNNING_STATUSES.has(endpoint.data.status)) continue;
@@ -62,7 +91,10 @@ export function findDrift(match: ClusterMatch, now: number): DriftResult {
       hint: 'correct the endpoint k8s block, or its URL, to the ingress that serves it',
     });
   }
+}
 
+/** Hosts routed without an endpoint record, and TLS hosts without a certificate: each host once. */
+function ingressHosts(match: ClusterMatch, { onCluster, add }: Sink): void {
   const reported = new Set<string>();
   for (const { host, ingress, tls } of match.ingressHosts) {
     const endpoint = match.endpointsByHost.get(host)?.[0];
@@ -87,8 +119,10 @@ export function findDrift(match: ClusterMatch, now: number): DriftResult {
       });
     }
   }
+}
 
-  for (const c of snapshot.certificates) {
+function unreadyCertificates(match: ClusterMatch, { onCluster, add }: Sink): void {
+  for (const c of match.snapshot.certificates) {
     if (c.ready === 'True' || match.isSystem(c.ref.namespace)) continue;
     const endpoint = c.dnsNames.flatMap((n) => match.endpointsByHost.get(n) ?? [])[0];
     const why = [c.reason, c.message && safeText(c.message)].filter(Boolean).join(': ');
@@ -99,60 +133,62 @@ export function findDrift(match: ClusterMatch, now: number): DriftResult {
       hint: `see \`kubectl describe certificate -n ${c.ref.namespace} ${c.ref.name}\` and its issuer ${c.issuer}`,
     });
   }
+}
 
-  if (snapshot.nodes.length === 0) notices.push('the snapshot holds no Node: the nodes were not compared with the hosts');
-  else {
-    for (const { node, host } of match.nodes.pairs) {
-      const ip = host.data.publicIp;
-      if (ip === undefined || node.addresses.some((a) => a.address === ip)) continue;
-      const addresses = node.addresses.map((a) => `${a.type} ${a.address}`).sort();
-      add('node-address-mismatch', `${node.ref.name}:${host.id}:${ip}:${addresses.join(',')}`, {
-        ...on(host),
-        object: node.ref,
-        message: `node ${node.ref.name} has ${addresses.join(', ') || 'no address'}, not host ${host.id}'s IP ${ip}`,
-        hint: `correct publicIp of host ${host.id}, or the cluster's hosts if this node is another machine`,
-      });
-    }
-    for (const node of match.nodes.unrecorded) {
-      add('node-unrecorded', node.ref.name, {
-        ...onCluster,
-        object: node.ref,
-        message: `node ${node.ref.name} is part of ${clusterId}, but no host of the cluster record is it`,
-        hint: `record the host and list it under hosts of cluster ${clusterId} (a host whose id or hostname is ${node.ref.name} is recognised)`,
-      });
-    }
-    for (const host of match.nodes.absent) {
-      add('node-missing', host.id, {
-        ...on(host),
-        message: `cluster ${clusterId} lists host ${host.id}, but no node of the snapshot is it`,
-        hint: `name the node like the host's id or hostname, or remove the host from the cluster's hosts`,
-      });
-    }
+function nodes({ snapshot, nodes: pairing }: ClusterMatch, { clusterId, onCluster, add, notices }: Sink): void {
+  // A cluster always has a node: none means the snapshot did not ask for them.
+  if (snapshot.nodes.length === 0) {
+    notices.push('the snapshot holds no Node: the nodes were not compared with the hosts');
+    return;
   }
+  for (const { node, host } of pairing.pairs) {
+    const ip = host.data.publicIp;
+    if (ip === undefined || node.addresses.some((a) => a.address === ip)) continue;
+    const addresses = node.addresses.map((a) => `${a.type} ${a.address}`).sort();
+    add('node-address-mismatch', `${node.ref.name}:${host.id}:${ip}:${addresses.join(',')}`, {
+      ...on(host),
+      object: node.ref,
+      message: `node ${node.ref.name} has ${addresses.join(', ') || 'no address'}, not host ${host.id}'s IP ${ip}`,
+      hint: `correct publicIp of host ${host.id}, or the cluster's hosts if this node is another machine`,
+    });
+  }
+  for (const node of pairing.unrecorded) {
+    add('node-unrecorded', node.ref.name, {
+      ...onCluster,
+      object: node.ref,
+      message: `node ${node.ref.name} is part of ${clusterId}, but no host of the cluster record is it`,
+      hint: `record the host and list it under hosts of cluster ${clusterId} (a host whose id or hostname is ${node.ref.name} is recognised)`,
+    });
+  }
+  for (const host of pairing.absent) {
+    add('node-missing', host.id, {
+      ...on(host),
+      message: `cluster ${clusterId} lists host ${host.id}, but no node of the snapshot is it`,
+      hint: `name the node like the host's id or hostname, or remove the host from the cluster's hosts`,
+    });
+  }
+}
 
+function stores(match: ClusterMatch, now: number, sink: Sink): void {
   for (const store of match.stores) {
     const recorded = store.service !== undefined || store.sets.length > 0;
     if (!recorded && match.isSystem(store.pg.ref.namespace)) continue;
     if (store.sets.length === 0) {
-      add('backup-set-missing', refPath(store.pg.ref), {
-        ...(store.service ? on(store.service) : onCluster),
+      sink.add('backup-set-missing', refPath(store.pg.ref), {
+        ...(store.service ? on(store.service) : sink.onCluster),
         object: store.pg.ref,
         message: `${refLabel(store.pg.ref)} holds data, but no backup set covers it`,
         hint: 'record a backup set for it (npm run discover -- --suggest DIR drafts one), or a risk of category ops-backup-gap',
       });
     }
     // A database nothing records is reported once, as backup-set-missing.
-    for (const unit of backupUnits(store, scope.cluster)) if (unit.record.kind !== 'cluster') checkBackups(unit, now, add, notices);
+    for (const unit of backupUnits(store, match.scope.cluster)) if (unit.record.kind !== 'cluster') backups(unit, now, sink);
   }
-
-  const order = (f: Finding) => FINDING_CODES.indexOf(f.code);
-  findings.sort((a, b) => order(a) - order(b) || a.key.localeCompare(b.key));
-  return { findings, notices };
 }
 
 /** A failed last backup, or a last good one older than the schedule allows. */
-function checkBackups(unit: BackupUnit, now: number, add: (code: FindingCode, subject: string, f: Omit<Finding, 'code' | 'key'>) => void, notices: string[]): void {
-  const where = { recordId: unit.record.id, file: unit.record.file };
+function backups(unit: BackupUnit, now: number, { add, notices }: Sink): void {
+  const where = on(unit.record);
   const last = lastFinished(unit.backups);
   if (last?.phase !== 'completed' && last) {
     add('backup-failed', `${unit.subject}:${last.ref.name}`, {
