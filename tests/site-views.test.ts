@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { markdownToSafeHtml } from '../src/site/markdown.ts';
 import { normaliseBase } from '../src/site/site-config.ts';
 import { flattenFields } from '../src/views/fields.ts';
-import { evidenceFreshness, gateRows, waveSummary } from '../src/views/gates.ts';
+import { evidenceFreshness, gateRows, statedDisagrees, waveSummary } from '../src/views/gates.ts';
 import { mermaidLabel, topologyMermaid, topologyOf } from '../src/views/topology.ts';
 import { MINIMAL, open } from './helpers/fixture.ts';
 
@@ -60,7 +60,7 @@ describe('gate and field views', () => {
     const [wave] = graph.waveReadiness();
     expect(waveSummary(wave!)).toBe('0/2 gates passed');
     const [row] = gateRows(graph, [graph.byKind('readiness-gate').find((g) => g.id === 'registry-ready')!]);
-    expect(row!.disagrees).toBe(true);
+    expect(statedDisagrees(row!.status)).toBe(true);
     expect(evidenceFreshness(row!.status.requirements[0]!.latest!, graph.now)).toEqual({
       observedAt: '2026-06-20T08:00:00Z', age: '34 d', freshness: 'expired 4 d ago', expired: true,
     });

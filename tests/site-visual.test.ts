@@ -13,6 +13,7 @@ import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
 import { KIND_LAYOUTS } from '../src/model/kinds.ts';
 import { kindSlug, recordPath } from '../src/views/paths.ts';
+import { gateStatusView } from '../src/views/status.ts';
 import { REPO_ROOT } from './helpers/fixture.ts';
 import { axeProblems, inspectLayout, layoutProblems } from './helpers/layout-check.ts';
 import { buildAndServe, type BuiltSite } from './helpers/site.ts';
@@ -144,6 +145,38 @@ describe('the layout check', () => {
       await page.setContent(`<!doctype html><meta name="viewport" content="width=device-width"><body style="margin:0;font:16px sans-serif;width:390px">${html}</body>`);
       expect([...new Set(await rulesOf())], html).toEqual(expected);
     }
+  });
+});
+
+describe("a gate's status as a headline", () => {
+  it('is the effective one, with the stated one beside it only when they disagree: title, gate tables, what concerns a record', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const text = async (selector: string) => (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
+    const gates = graph.byKind('readiness-gate');
+    const headline = (id: string) => {
+      const status = graph.gateStatus(id)!;
+      const view = gateStatusView(status.effective);
+      return `${view.icon} ${view.label}${status.stated !== status.effective ? ` stated: ${status.stated}` : ''}`;
+    };
+    // The defect of issue 14 showed on a gate whose record says passed while its evidence is stale.
+    expect(gates.some((g) => graph.gateStatus(g.id)!.stated !== graph.gateStatus(g.id)!.effective)).toBe(true);
+    for (const gate of gates) {
+      await page.goto(`${site.url}${recordPath('readiness-gate', gate.id)}`);
+      expect(await text('h1'), gate.id).toBe(`${gate.data.title} ${headline(gate.id)}`);
+    }
+    await page.goto(`${site.url}gates/`);
+    for (const gate of gates) {
+      // The status cell: the headline, then when a passed gate goes stale.
+      const cell = await text(`tr:has(th a[href$="/gates/${gate.id}/"]) td:nth-of-type(3)`);
+      expect(cell.replace(/ goes stale on .*$/, ''), gate.id).toBe(headline(gate.id));
+    }
+    const concerned = gates.find((g) => graph.gateStatus(g.id)!.stated !== graph.gateStatus(g.id)!.effective)!.data.concerns![0]!;
+    await page.goto(`${site.url}${recordPath(graph.get(concerned)!.kind, concerned)}`);
+    for (const gate of gates.filter((g) => g.data.concerns?.includes(concerned))) {
+      expect(await text(`section:has(> h2:text-is("What concerns it")) li:has(a[href$="/gates/${gate.id}/"])`)).toBe(`${gate.data.title} ${headline(gate.id)}`);
+    }
+    await context.close();
   });
 });
 

@@ -37,11 +37,12 @@ export function gatesGoingStale(graph: InventoryGraph): GateStatus[] {
     .sort((a, b) => a.staleAtMs! - b.staleAtMs!);
 }
 
+/** The record states another status than its evidence makes it: pages show the stated one beside the effective one. */
+export const statedDisagrees = (status: GateStatus): boolean => status.stated !== status.effective;
+
 export interface GateRow {
   gate: InventoryRecord<'readiness-gate'>;
   status: GateStatus;
-  /** Stated and derived status disagree: show both. */
-  disagrees: boolean;
   blockingRisks: InventoryRecord<'risk'>[];
 }
 
@@ -51,7 +52,6 @@ export function gateRows(graph: InventoryGraph, gates: readonly InventoryRecord<
     return {
       gate,
       status,
-      disagrees: status.stated !== status.effective,
       blockingRisks: openRisksOn(graph, new Set([gate.id])),
     };
   });
