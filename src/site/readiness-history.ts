@@ -63,7 +63,11 @@ function waveCounts(graph: InventoryGraph): Record<string, GateCounts> {
 
 const built = new WeakMap<InventoryGraph, Promise<ReadinessStep[]>>();
 
-/** The history up to `current.now`, ending with the current graph's day when there is none; once per graph (every wave page shares it). */
+/**
+ * Each wave's gate counts per day up to `current.now`; without history, the
+ * current day alone, from `current`. Computed once per graph: every wave page
+ * shares it.
+ */
 export function readinessHistory(root: string, current: InventoryGraph): Promise<ReadinessStep[]> {
   let steps = built.get(current);
   if (!steps) built.set(current, (steps = evaluate(root, current)));
