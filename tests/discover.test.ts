@@ -117,6 +117,16 @@ describe('drift between a cluster and the inventory', () => {
     expect(findings.find((f) => f.code === 'backup-overdue')!.message).toContain('is 45 h old; its schedule allows 25 h');
   });
 
+  it('leaves a backup gap a risk records to the risk, and says so', async () => {
+    const dir = await fixture({
+      'inventory/services/metrics-pg.yaml': 'id: metrics-pg\ntitle: Metrics database\nowner: railiance-platform\npolicyScope: ops-transitional-prod\nstatus: active\nenvironment: prod-old\ncluster: old-k3s\nnamespace: analytics\ncategory: datastore\npersistent: true\n',
+      'inventory/risks/metrics-pg-no-backup.yaml': 'id: metrics-pg-no-backup\ntitle: Metrics database has no backup\nowner: railiance-platform\npolicyScope: ops-backup-retention\nstatus: accepted\naffects: [metrics-pg]\ncategory: ops-backup-gap\nseverity: low\n',
+    });
+    const { findings, notices } = await drift(await fullSnapshot(), NOW, dir);
+    expect(findings.map((f) => f.code)).not.toContain('backup-set-missing');
+    expect(notices).toEqual(['CloudNativePG Cluster analytics/metrics-pg has no backup set, a gap the risk metrics-pg-no-backup records']);
+  });
+
   it('keys say what caused a finding, never when it was seen', async () => {
     const snapshot = await fullSnapshot();
     const early = await drift(snapshot, NOW);

@@ -8,7 +8,7 @@ import { safeText } from './safe-text.ts';
 
 export interface DriftResult {
   findings: Finding[];
-  /** What could not be checked, and why (nothing is skipped silently). */
+  /** What was not checked, or not reported as drift, and why (nothing is skipped silently). */
   notices: string[];
 }
 
@@ -173,7 +173,9 @@ function stores(match: ClusterMatch, now: number, sink: Sink): void {
   for (const store of match.stores) {
     const recorded = store.service !== undefined || store.sets.length > 0;
     if (!recorded && match.isSystem(store.pg.ref.namespace)) continue;
-    if (store.sets.length === 0) {
+    if (store.sets.length === 0 && store.gapRisks.length > 0) {
+      sink.notices.push(`${refLabel(store.pg.ref)} has no backup set, a gap the risk ${store.gapRisks.join(', ')} records`);
+    } else if (store.sets.length === 0) {
       sink.add('backup-set-missing', refPath(store.pg.ref), {
         ...(store.service ? on(store.service) : sink.onCluster),
         object: store.pg.ref,

@@ -22,6 +22,8 @@ export interface StoreMatch {
   pg: PgCluster;
   /** The service standing for it, when one does. */
   service?: InventoryRecord<'service'>;
+  /** Open risks of category ops-backup-gap on that service: a known, recorded gap. */
+  gapRisks: string[];
   /** Backup sets covering it; one named by a ScheduledBackup covers only that schedule's backups. */
   sets: Array<{ set: InventoryRecord<'backup-set'>; scheduledBackup?: string }>;
   /** Its backups, newest first (by when they stopped, started or were created). */
@@ -81,7 +83,7 @@ export function matchCluster(graph: InventoryGraph, scope: ClusterScope, snapsho
     snapshot,
     workloadsOf,
     unrecordedWorkloads: snapshot.workloads.filter((w) => !claimed.has(w) && !isSystem(w.ref.namespace)),
-    stores: matchStores(scope, snapshot, workloadsOf),
+    stores: matchStores(graph, scope, snapshot, workloadsOf),
     ingressHosts: snapshot.ingresses
       .filter((i) => !isSystem(i.ref.namespace))
       .flatMap((ingress) => {
@@ -108,15 +110,18 @@ function workloadsOfService(service: InventoryRecord<'service'>, byName: Readonl
   return (byName.get(service.id) ?? []).filter((w) => ns === undefined || w.ref.namespace === ns);
 }
 
-function matchStores(scope: ClusterScope, snapshot: Snapshot, workloadsOf: ReadonlyMap<string, Workload[]>): StoreMatch[] {
+function matchStores(graph: InventoryGraph, scope: ClusterScope, snapshot: Snapshot, workloadsOf: ReadonlyMap<string, Workload[]>): StoreMatch[] {
   const key = (ns: string | undefined, name: string) => `${ns}/${name}`;
   const stores = new Map<string, StoreMatch>(
-    snapshot.pgClusters.map((pg) => [key(pg.ref.namespace, pg.ref.name), { pg, sets: [], backups: [], schedules: [] }]),
+    snapshot.pgClusters.map((pg) => [key(pg.ref.namespace, pg.ref.name), { pg, gapRisks: [], sets: [], backups: [], schedules: [] }]),
   );
+  const coverage = new Map(graph.backupCoverage().map((c) => [c.store.id, c]));
   for (const service of scope.services) {
     for (const w of workloadsOf.get(service.id) ?? []) {
       const store = w.ref.kind === 'Cluster' ? stores.get(key(w.ref.namespace, w.ref.name)) : undefined;
-      if (store) store.service = service;
+      if (!store) continue;
+      store.service = service;
+      store.gapRisks = (coverage.get(service.id)?.gapRisks ?? []).filter((r) => r.data.status !== 'mitigated').map((r) => r.id);
     }
   }
   const scheduled = new Map(snapshot.scheduledBackups.map((s) => [key(s.ref.namespace, s.ref.name), s]));

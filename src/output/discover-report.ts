@@ -118,7 +118,7 @@ export interface DiscoverReport {
   };
   /** Gates that count the endpoints given evidence, as the (edited) inventory derives them. */
   gates: Array<{ id: string; effective: string; reason: string }>;
-  /** What could not be checked, and why. */
+  /** What was not checked, or not reported as drift (a gap a risk records), and why. */
   notices: string[];
 }
 
@@ -203,7 +203,7 @@ function asText({ report, hunks, displayPath }: DiscoverReportView): string {
     for (const n of notDrafted) out.push(`  not drafted: ${n.subject}: ${n.reason}`);
     if (drafts.length > 0) out.push(`  review them, then: cp -r ${dir}/. . && npm run seeds && npm run validate`);
   }
-  if (report.notices.length > 0) out.push('', 'Not checked:', ...report.notices.map((n) => `  ${n}`));
+  if (report.notices.length > 0) out.push('', 'Not checked or not reported:', ...report.notices.map((n) => `  ${n}`));
   out.push('', verdict(report));
   return `${out.join('\n')}\n`;
 }
@@ -230,6 +230,6 @@ function asMarkdown({ report, hunks, displayPath }: DiscoverReportView): string 
     out.push('', `**Draft records** in \`${report.suggestions.dir}\``, '', ...report.suggestions.drafts.map((d) => `- \`${d.file}\` from ${cell(refLabel(d.from))}`));
     out.push(...report.suggestions.notDrafted.map((n) => `- not drafted: ${cell(n.subject)}: ${cell(n.reason)}`));
   }
-  if (report.notices.length > 0) out.push('', '**Not checked**', '', ...report.notices.map((n) => `- ${cell(n)}`));
+  if (report.notices.length > 0) out.push('', '**Not checked or not reported**', '', ...report.notices.map((n) => `- ${cell(n)}`));
   return `${out.join('\n')}\n`;
 }
