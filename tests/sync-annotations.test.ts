@@ -1,23 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DevDeployment } from '../src/interhub/dev/server.ts';
 import { renderSyncReport } from '../src/output/sync-report.ts';
 import { fixture, MINIMAL, NOW, open } from './helpers/fixture.ts';
-import { expectExactlyOnce, startHub, sync, type TestHub } from './helpers/interhub.ts';
+import { expectExactlyOnce, hubsPerTest, sync, type TestHub } from './helpers/interhub.ts';
 
 /** Issue 15, part 1: annotations, posted idempotently like events, never deleted. */
 
-let hubs: TestHub[] = [];
-async function hubFor(root: string, deployment: Partial<DevDeployment> = {}, edit?: Parameters<typeof startHub>[2]): Promise<TestHub> {
-  const hub = await startHub(root, { deployment }, edit);
-  hubs.push(hub);
-  return hub;
-}
-afterEach(async () => {
-  await Promise.all(hubs.map((h) => h.server.close()));
-  hubs = [];
-});
+const startHub = hubsPerTest();
+const hubFor = (root: string, deployment: Partial<DevDeployment> = {}, edit?: Parameters<typeof startHub>[2]) => startHub(root, { deployment }, edit);
 
 const riskFile = (dir: string) => path.join(dir, 'inventory/risks/git-no-backup.yaml');
 async function editRisk(dir: string, from: RegExp, to: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareContract } from '../src/interhub/contract.ts';
 import type { DevDeployment, DevServerFaults } from '../src/interhub/dev/server.ts';
 import { OPERATIONS } from '../src/interhub/wire/operations.ts';
@@ -9,20 +9,12 @@ import { API_ROOT, ROUTES } from '../src/interhub/wire/routes.ts';
 import type { ContractCheck } from '../src/output/contract-report.ts';
 import { cli } from './helpers/cli.ts';
 import { MINIMAL } from './helpers/fixture.ts';
-import { startHub, syncEnv, type TestHub } from './helpers/interhub.ts';
+import { hubsPerTest, syncEnv, type TestHub } from './helpers/interhub.ts';
 
 /** Issue 15, part 4: the wire shapes against the live OpenAPI, before anything is written. */
 
-let hubs: TestHub[] = [];
-async function hubWith(deployment: Partial<DevDeployment> = {}, faults: Partial<DevServerFaults> = {}): Promise<TestHub> {
-  const hub = await startHub(MINIMAL, { deployment, faults });
-  hubs.push(hub);
-  return hub;
-}
-afterEach(async () => {
-  await Promise.all(hubs.map((h) => h.server.close()));
-  hubs = [];
-});
+const startHub = hubsPerTest();
+const hubWith = (deployment: Partial<DevDeployment> = {}, faults: Partial<DevServerFaults> = {}) => startHub(MINIMAL, { deployment, faults });
 
 const envOf = (hub: TestHub) => syncEnv({ IHUB_BASE: hub.server.url, IHUB_CLIENT_ID: hub.seeded.consumerId, OPS_HUB_KEY: hub.key });
 const syncCli = (hub: TestHub, ...args: string[]) => cli('sync.ts', ['--root', MINIMAL, '--now', '2026-07-01T00:00:00Z', ...args], { env: envOf(hub) });

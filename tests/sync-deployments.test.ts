@@ -1,26 +1,18 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DevDeployment, DevServerFaults } from '../src/interhub/dev/server.ts';
 import { NeededRouteError } from '../src/sync/route-needs.ts';
 import { runSync } from '../src/sync/run-sync.ts';
 import { cli } from './helpers/cli.ts';
 import { MINIMAL, NOW, open } from './helpers/fixture.ts';
-import { expectExactlyOnce, startHub, sync, syncEnv, type TestHub } from './helpers/interhub.ts';
+import { expectExactlyOnce, hubsPerTest, sync, syncEnv } from './helpers/interhub.ts';
 
 /** Inter-Hub deployments differ from the contract ops-hub assumes (issue 12, part 4): the sync goes on, or stops cleanly. */
 
-let hubs: TestHub[] = [];
-async function hubWith(deployment: Partial<DevDeployment>, faults: Partial<DevServerFaults> = {}): Promise<TestHub> {
-  const hub = await startHub(MINIMAL, { deployment, faults });
-  hubs.push(hub);
-  return hub;
-}
-afterEach(async () => {
-  await Promise.all(hubs.map((h) => h.server.close()));
-  hubs = [];
-});
+const startHub = hubsPerTest();
+const hubWith = (deployment: Partial<DevDeployment>, faults: Partial<DevServerFaults> = {}) => startHub(MINIMAL, { deployment, faults });
 
 const REGISTRIES = ['widgetTypes', 'eventTypes', 'annotationCategories', 'policyScopes'] as const;
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DevServerFaults } from '../src/interhub/dev/server.ts';
 import { observedAtOf } from '../src/interhub/wire/metadata.ts';
 import { EMITTED_EVENT_TYPES, EXTERNALLY_EMITTED_EVENT_TYPES } from '../src/model/events.ts';
@@ -8,7 +8,7 @@ import { readDiscoverReport } from '../src/sync/discover-report.ts';
 import type { SyncRun } from '../src/sync/run-sync.ts';
 import { cli } from './helpers/cli.ts';
 import { fixture, MINIMAL, open, REPO_ROOT } from './helpers/fixture.ts';
-import { expectExactlyOnce, readManifest, startHub, sync, syncEnv, type TestHub } from './helpers/interhub.ts';
+import { expectExactlyOnce, hubsPerTest, readManifest, sync, syncEnv, type TestHub } from './helpers/interhub.ts';
 
 /** Issue 15, parts 2 and 3: every declared event type has a source, and the service catalogue is one widget per hub. */
 
@@ -16,11 +16,7 @@ const K8S = path.resolve(import.meta.dirname, 'fixtures/k8s');
 const SNAPSHOTS = ['workloads.json', 'cert-manager.json', 'cnpg.json'].flatMap((f) => ['--snapshot', path.join(K8S, f)]);
 const NOW_ISO = '2026-07-01T00:00:00Z';
 
-let hubs: TestHub[] = [];
-afterEach(async () => {
-  await Promise.all(hubs.map((h) => h.server.close()));
-  hubs = [];
-});
+const startHub = hubsPerTest();
 
 /**
  * The minimal inventory with a fact behind every event type: a failing probe
@@ -88,7 +84,6 @@ describe('every declared event type has a source', { timeout: 120_000 }, () => {
     const { graph } = opened;
     const discover = await discoverReport(dir);
     const hub = await startHub(dir, { faults: ALL_FAULTS });
-    hubs.push(hub);
 
     const log: string[] = [];
     const first: SyncRun = await sync(graph, hub, 'apply', (l) => log.push(l), { discover, siteUrl: 'https://ops.example/ops-hub/' });
@@ -136,7 +131,6 @@ describe('every declared event type has a source', { timeout: 120_000 }, () => {
     ]);
     const { graph } = await open(MINIMAL);
     const hub = await startHub(MINIMAL);
-    hubs.push(hub);
     const first = await sync(graph, hub, 'apply');
     const catalogues = hub.server.snapshot().widgets.filter((w) => w.widgetType === 'ops-service-catalog');
     expect(catalogues.map((w) => w.name)).toEqual(['ops-service-catalog']);
@@ -153,7 +147,6 @@ describe('every declared event type has a source', { timeout: 120_000 }, () => {
     const { graph, errors } = await open(dir);
     expect(errors).toBe(0);
     const hub = await startHub(dir);
-    hubs.push(hub);
     await expect(sync(graph, hub, 'plan')).rejects.toThrow('record catalog and the ops-service-catalog widget both give the widget name "ops-service-catalog"');
   });
 

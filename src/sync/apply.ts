@@ -1,7 +1,9 @@
+import type { z } from 'zod';
 import type { InterHubClient } from '../interhub/client.ts';
 import { AuthError, CancelledError, ForbiddenError, InterHubError } from '../interhub/errors.ts';
 import { annotationFilters, annotationSchema, type AnnotationCreate } from '../interhub/wire/annotations.ts';
 import { eventFilters, eventSchema, type EventCreate } from '../interhub/wire/events.ts';
+import type { ListFilters } from '../interhub/wire/lists.ts';
 import { idempotencyKeyOf, ourMetadata } from '../interhub/wire/metadata.ts';
 import { routePath } from '../interhub/wire/routes.ts';
 import { widgetFilters, widgetSchema, type WidgetCreate } from '../interhub/wire/widgets.ts';
@@ -100,42 +102,42 @@ export async function applyPlan(client: InterHubClient, plan: SyncPlan, trace: T
 
   const created = new Map(widgets.flatMap((w) => (w.widgetId ? [[w.name, w.widgetId] as const] : [])));
   /**
-   * A post on a widget, looked up by its idempotency key when its answer is
-   * lost; `send` gets the widget's id (known, or just created).
+   * A keyed post on a widget (an event or an annotation): `request` builds it
+   * for the widget's id, known or just created; when its answer is lost, it
+   * is looked up in its list by idempotency key before it is ever sent again.
    */
-  const postOn = async <T extends { action: string; widgetId?: string }>(
+  const postKeyed = async <T extends { action: string; widgetId?: string }, R extends { id: string; metadata?: Record<string, unknown> | null | undefined }>(
     item: T,
     widgetName: string,
-    send: (widgetId: string) => Promise<{ id: string; recovered: boolean }>,
+    idempotencyKey: string,
+    request: (widgetId: string) => { route: 'interactionEvents' | 'annotations'; body: EventCreate | AnnotationCreate; schema: z.ZodType<R>; filters: ListFilters },
   ): Promise<T & Outcome & { id?: string }> => {
     if (item.action !== 'post') return { ...item, status: SETTLED[item.action as keyof typeof SETTLED] };
     const widgetId = item.widgetId ?? created.get(widgetName);
     if (!widgetId) return { ...item, status: 'not-attempted', error: `its widget ${widgetName} was not created` };
     if (aborted) return { ...item, widgetId, status: 'not-attempted', error: aborted };
+    const { route, body, schema, filters } = request(widgetId);
+    const find = async () => (await client.listAll(route, schema, 'token', filters)).find((r) => idempotencyKeyOf(r) === idempotencyKey);
     try {
-      const sent = await send(widgetId);
-      return { ...item, widgetId, status: 'posted', id: sent.id, ...(sent.recovered ? { recovered: true } : {}) };
+      const sent = await client.post(routePath(route), body, schema, 'token', { kind: 'lookup', find });
+      return { ...item, widgetId, status: 'posted', id: sent.value.id, ...(sent.recovered ? { recovered: true } : {}) };
     } catch (err) {
       return { ...item, widgetId, ...failed(err) };
     }
   };
+  const metadata = (of: { idempotencyKey: string; observedAt: string; facts: Record<string, unknown>; recordId: string; sourcePath: string }) =>
+    ourMetadata({ idempotencyKey: of.idempotencyKey, observedAt: of.observedAt, facts: of.facts, trace: traced(of.recordId, of.sourcePath) });
 
   const [events, annotations] = await Promise.all([
     Promise.all(
       plan.events.map(async (item): Promise<EventOutcome> => {
         const { event } = item;
-        const { id, ...outcome } = await postOn(item, event.widgetName, async (widgetId) => {
-          const body: EventCreate = {
-            widgetId,
-            eventType: event.eventType,
-            viewContext: event.viewContext,
-            metadata: ourMetadata({ idempotencyKey: event.idempotencyKey, observedAt: event.observedAt, facts: event.facts, trace: traced(event.recordId, event.sourcePath) }),
-          };
-          const find = async () =>
-            (await client.listAll('interactionEvents', eventSchema, 'token', eventFilters(widgetId, event.eventType))).find((e) => idempotencyKeyOf(e) === event.idempotencyKey);
-          const sent = await client.post(routePath('interactionEvents'), body, eventSchema, 'token', { kind: 'lookup', find });
-          return { id: sent.value.id, recovered: sent.recovered };
-        });
+        const { id, ...outcome } = await postKeyed(item, event.widgetName, event.idempotencyKey, (widgetId) => ({
+          route: 'interactionEvents',
+          body: { widgetId, eventType: event.eventType, viewContext: event.viewContext, metadata: metadata(event) } satisfies EventCreate,
+          schema: eventSchema,
+          filters: eventFilters(widgetId, event.eventType),
+        }));
         return { ...outcome, ...(id ? { eventId: id } : {}) };
       }),
     ),
@@ -143,18 +145,12 @@ export async function applyPlan(client: InterHubClient, plan: SyncPlan, trace: T
       plan.annotations.map(async (item): Promise<AnnotationOutcome> => {
         const { annotation } = item;
         if (!annotation) return { ...item, status: SETTLED[item.action] };
-        const { id, ...outcome } = await postOn(item, annotation.widgetName, async (widgetId) => {
-          const body: AnnotationCreate = {
-            widgetId,
-            category: annotation.category,
-            body: annotation.body,
-            metadata: ourMetadata({ idempotencyKey: annotation.idempotencyKey, observedAt: annotation.observedAt, facts: annotation.facts, trace: traced(annotation.recordId, annotation.sourcePath) }),
-          };
-          const find = async () =>
-            (await client.listAll('annotations', annotationSchema, 'token', annotationFilters(widgetId, annotation.category))).find((a) => idempotencyKeyOf(a) === annotation.idempotencyKey);
-          const sent = await client.post(routePath('annotations'), body, annotationSchema, 'token', { kind: 'lookup', find });
-          return { id: sent.value.id, recovered: sent.recovered };
-        });
+        const { id, ...outcome } = await postKeyed(item, annotation.widgetName, annotation.idempotencyKey, (widgetId) => ({
+          route: 'annotations',
+          body: { widgetId, category: annotation.category, body: annotation.body, metadata: metadata(annotation) } satisfies AnnotationCreate,
+          schema: annotationSchema,
+          filters: annotationFilters(widgetId, annotation.category),
+        }));
         return { ...outcome, ...(id ? { annotationId: id } : {}) };
       }),
     ),

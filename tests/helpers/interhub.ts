@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { InventoryGraph } from '../../src/graph/graph.ts';
 import { InterHubDevServer, type DevServerOptions, type SeededHub } from '../../src/interhub/dev/server.ts';
 import { idempotencyKeyOf } from '../../src/interhub/wire/metadata.ts';
@@ -27,6 +27,20 @@ export async function startHub(root: string, options: DevServerOptions = {}, edi
   const { hub, ...rest } = manifest;
   const seeded = server.seedHub({ hub, manifest: rest, key });
   return { server, seeded, key, manifest };
+}
+
+/** `startHub` for the tests of one file: every hub it starts is closed after its test. */
+export function hubsPerTest(): typeof startHub {
+  let started: TestHub[] = [];
+  afterEach(async () => {
+    await Promise.all(started.map((h) => h.server.close()));
+    started = [];
+  });
+  return async (...args) => {
+    const hub = await startHub(...args);
+    started.push(hub);
+    return hub;
+  };
 }
 
 /** Fast retries: the faults are real, the waiting is not what is under test. */
