@@ -15,7 +15,7 @@ describe('probe evidence flows into Inter-Hub (HF-WP-0001 T07, IHUB-WP-0022)', (
     await hub?.server.close();
   });
 
-  it('a probe --write observation becomes ops-endpoint-verified with the probe time as observed_at', async () => {
+  it('a probe --write observation becomes ops-endpoint-verified and ops-health-checked with the probe time as observed_at', async () => {
     registry = await startServer((_req, res) => {
       res.writeHead(401, { 'Docker-Distribution-Api-Version': 'registry/2.0' });
       res.end();
@@ -42,6 +42,9 @@ describe('probe evidence flows into Inter-Hub (HF-WP-0001 T07, IHUB-WP-0022)', (
       expect(probed[0]!.viewContextRef).toBe(`${registry.origin}/v2/`);
       expect(probed[0]!.metadata).toMatchObject({ status: 401, expectedStatus: 401, result: 'pass' });
     }
+    // Every probe observation is also ops-health-checked, on the endpoint's own widget only.
+    const checked = state.events.filter((e) => e.eventType === 'ops-health-checked');
+    expect(checked.map((e) => [e.widgetId, observedAtOf(e), e.metadata?.['result'], e.metadata?.['status']])).toEqual([[widgetOf('ops-endpoint-registry-v2'), '2026-07-01T06:00:00.000Z', 'pass', 401]]);
     const passed = state.events.filter((e) => e.widgetId === widgetOf('ops-readiness-registry-ready') && e.eventType === 'ops-migration-gate-passed');
     expect(passed.map(observedAtOf)).toEqual(['2026-07-01T06:00:00.000Z']);
   });

@@ -118,6 +118,11 @@ describe('sync command', () => {
     const noKey = await cli('sync.ts', ['--plan'], { env: env({ IHUB_BASE: 'http://127.0.0.1:9' }) });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('IHUB_CLIENT_ID and OPS_HUB_KEY are not set');
+    // The site URL is written into annotations: nothing but a plain base URL.
+    const site = await cli('sync.ts', ['--plan', '--site-url', 'https://ops.example/ops-hub/?token=abc'], { env: env({ IHUB_BASE: 'http://127.0.0.1:9', IHUB_CLIENT_ID: 'x', OPS_HUB_KEY: 'y' }) });
+    expect(site.code).toBe(2);
+    expect(site.stderr).toContain("--site-url must be the site's plain base URL, without credentials, query or fragment");
+    expect(site.stderr).not.toContain('token=abc');
   });
 
   it('refuses an inventory that fails validate, sending nothing', async () => {
