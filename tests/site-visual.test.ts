@@ -4,7 +4,7 @@
 // desktop and phone width, light and dark, checked for sideways scrolling,
 // overflowing, clipped, overlapping or letter-by-letter text, and axe
 // violations; each screen saved to test-artifacts/screens/ for review.
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.stop();
+  await rm(root, { recursive: true, force: true });
 });
 
 const screenName = (page: string, width: number, theme: string) =>
