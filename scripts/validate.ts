@@ -1,10 +1,17 @@
 import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand } from '../src/cli/args.ts';
-import { openInventory } from '../src/inventory.ts';
-import { directorySource } from '../src/load/source.ts';
-import { fileParseCache } from '../src/load/parse-cache.ts';
+import type { Diagnostic } from '../src/diagnostics/diagnostic.ts';
+import { readTreeIndex, storedResult, type TreeIndex } from '../src/load/tree-index.ts';
 import { DIAGNOSTIC_FORMATS, renderDiagnostics } from '../src/output/diagnostics.ts';
+import { codeVersion } from '../src/util/code-version.ts';
 
 const USAGE = 'usage: npm run validate -- [--root DIR] [--format text|json|github] [--now ISO] [--no-cache]';
+
+/** What validate prints, and all it keeps for a run that finds nothing changed. */
+interface Validation {
+  diagnostics: Diagnostic[];
+  records: number;
+  dotfiles: string[];
+}
 
 await runCommand(async () => {
   const args = parseCommandLine(process.argv.slice(2), {
@@ -15,10 +22,29 @@ await runCommand(async () => {
   }, USAGE);
   const format = oneOf('format', args.format, DIAGNOSTIC_FORMATS, 'text');
   const root = args.root;
-  const { graph, modelled, diagnostics, errors } = await openInventory(directorySource(root), {
-    now: parseNow(args.now),
-    ...(args['no-cache'] ? {} : { cache: await fileParseCache(root) }),
-  });
-  process.stdout.write(renderDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records: graph.size, dotfiles: modelled.dotfiles }));
-  return errors > 0 ? 1 : 0;
+  const now = parseNow(args.now);
+  const cached = !args['no-cache'];
+  const index = cached ? await readTreeIndex(root) : undefined;
+  // Evidence ages against --now: without it the clock has moved since the last run, so its result is not reused.
+  const key = cached && args.now !== undefined ? JSON.stringify({ code: codeVersion(), now }) : undefined;
+  // Nothing changed since the run that stored this result: answered without loading the model, the parser or any file.
+  const { diagnostics, records, dotfiles } = (key && storedResult<Validation>(root, index, key)) || (await validate(root, now, cached, index, key));
+  process.stdout.write(renderDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records, dotfiles }));
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 });
+
+/** Opens the inventory; with the caches, files unchanged since the last run are known from the tree index and their records from the record cache. */
+async function validate(root: string, now: number, cached: boolean, index: TreeIndex | undefined, key: string | undefined): Promise<Validation> {
+  const [{ openInventory }, { directorySource }, { fileParseCache }, { indexedSource }, { TOP_FOLDERS }] = await Promise.all([
+    import('../src/inventory.ts'),
+    import('../src/load/source.ts'),
+    import('../src/load/parse-cache.ts'),
+    import('../src/load/tree-index.ts'),
+    import('../src/load/list-records.ts'),
+  ]);
+  const tree = cached ? indexedSource(root, index, TOP_FOLDERS) : undefined;
+  const opened = await openInventory(tree?.source ?? directorySource(root), { now, ...(cached ? { cache: await fileParseCache(root) } : {}) });
+  const validation: Validation = { diagnostics: opened.diagnostics, records: opened.graph.size, dotfiles: opened.modelled.dotfiles };
+  await tree?.save(key ? { key, value: validation } : undefined);
+  return validation;
+}

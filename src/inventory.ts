@@ -20,7 +20,8 @@ export interface OpenOptions extends LoadOptions {
 /** The one way through the house: files → load → model → graph → checks. */
 export async function openInventory(source: InventorySource, options: OpenOptions): Promise<OpenedInventory> {
   const loaded = await loadInventory(source, options);
-  const modelled = modelInventory(loaded);
+  const modelled = modelInventory(loaded, options.cache);
+  await options.cache?.save();
   const graph = new InventoryGraph(modelled, options.now);
   const diagnostics = runChecks(modelled, graph);
   return { graph, modelled, diagnostics, errors: diagnostics.filter((d) => d.severity === 'error').length };

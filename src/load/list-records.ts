@@ -32,7 +32,8 @@ for (const p of [...KIND_DIRS.keys(), OWNERS_FILE]) {
   const parent = parentOf(p);
   if (parent !== '') CONTAINERS.set(parent, [...(CONTAINERS.get(parent) ?? []), p]);
 }
-const TOP_FOLDERS = [...new Set([...KIND_DIRS.keys(), OWNERS_FILE, MANIFEST_FILE, WIDGET_SEED_FILE].map((p) => p.split('/')[0]!))];
+/** The entries at an inventory's root the loader looks into; nothing else there is the inventory's. */
+export const TOP_FOLDERS = [...new Set([...KIND_DIRS.keys(), OWNERS_FILE, MANIFEST_FILE, WIDGET_SEED_FILE].map((p) => p.split('/')[0]!))];
 
 /**
  * Every entry under inventory/ and gates/, each either taken as a record file

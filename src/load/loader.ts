@@ -1,10 +1,12 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { OWNERS_FILE, type Kind } from '../model/kinds.ts';
+import { OWNERS_FILE, type FileFormat, type Kind } from '../model/kinds.ts';
 import { MANIFEST_FILE, WIDGET_SEED_FILE } from '../model/vocabulary.ts';
 import { MAX_GENERATED_BYTES, problemDiagnostic, type FileRead } from './file-rules.ts';
 import { listRecords } from './list-records.ts';
-import type { ParsedFile } from './parse-file.ts';
-import { parseMany, type ParseCache } from './parse-many.ts';
+import { blobId } from '../util/blob-id.ts';
+import { parseKey, type ParseCache } from './parse-cache.ts';
+import { positionsOf, type ParsedFile, type Parser } from './parse-file.ts';
+import { parseMany } from './parse-many.ts';
 import { SourcePositions, type ParseProblem } from './parse-yaml.ts';
 import type { InventorySource } from './source.ts';
 
@@ -16,6 +18,8 @@ export interface LoadedDocument {
 
 export interface LoadedFile extends LoadedDocument {
   kind: Kind;
+  /** The key of its content (parse-cache.ts `parseKey`), when it was read or known. */
+  key?: string;
   /** The id the file name gives (`inventory/services/gitea.yaml` → `gitea`). */
   fileId: string;
   /** Markdown body, for runbooks and incidents. */
@@ -41,19 +45,31 @@ export interface SeedTexts {
 }
 
 export interface LoadOptions {
+  /** Results kept between runs; openInventory saves it once the records are modelled. */
   cache?: ParseCache;
+  /** `fast` unless a test asks for the reference (parse-file.ts). */
+  parser?: Parser;
 }
 
-/** Reads every inventory file of a source, keeping positions; never throws on bad input, never skips a file without a word. */
+/** Reads every inventory file of a source, with positions for diagnostics; never throws on bad input, never skips a file without a word. */
 export async function loadInventory(source: InventorySource, options: LoadOptions = {}): Promise<LoadedInventory> {
   const listing = await listRecords(source);
   const diagnostics = [...listing.diagnostics];
   const readable = (file: string) => !listing.refusedFolders.has(file.split('/')[0]!);
   const readNamed = (file: string, limit?: number) => (readable(file) ? source.read(file, limit) : Promise.resolve(undefined));
 
+  // A file the source knows by content key (unchanged since the last run, or
+  // named by a git tree) whose parse is cached is not read at all.
+  const cache = options.parser === 'full' ? undefined : options.cache;
+  const known = listing.records.map((r): { blob: string; parsed: ParsedFile } | undefined => {
+    const blob = r.problem || !cache ? undefined : source.keyOf?.(r.file);
+    const parsed = blob === undefined ? undefined : cache!.get(parseKey(r.layout.format, blob));
+    return parsed && { blob: blob!, parsed };
+  });
+
   // One batch of reads, so a git source fetches every blob in one go.
   const [reads, manifestRead, ownersRead, widgetSeedRead] = await Promise.all([
-    Promise.all(listing.records.map((r) => (r.problem ? undefined : source.read(r.file)))),
+    Promise.all(listing.records.map((r, i) => (r.problem || known[i] ? undefined : source.read(r.file)))),
     readNamed(MANIFEST_FILE),
     readNamed(OWNERS_FILE),
     readNamed(WIDGET_SEED_FILE, MAX_GENERATED_BYTES),
@@ -72,14 +88,22 @@ export async function loadInventory(source: InventorySource, options: LoadOption
   const widgetSeedText = textOf(WIDGET_SEED_FILE, widgetSeedRead);
 
   // Only files read as text are parsed; the rest keep their place in `parsed` as undefined.
+  const input = (text: string | undefined, format: FileFormat) => (text === undefined ? undefined : { text, format, key: parseKey(format, blobId(text)) });
   const inputs = [
-    ...listing.records.map((r, i) => (texts[i] === undefined ? undefined : { text: texts[i], format: r.layout.format })),
-    manifestText === undefined ? undefined : { text: manifestText, format: 'yaml' as const },
-    ownersText === undefined ? undefined : { text: ownersText, format: 'yaml' as const },
+    ...listing.records.map((r, i) => input(texts[i], r.layout.format)),
+    input(manifestText, 'yaml'),
+    input(ownersText, 'yaml'),
   ];
-  const results = await parseMany(inputs.filter((i) => i !== undefined), options.cache);
+  const results = parseMany(inputs.filter((i) => i !== undefined), cache, options.parser);
   let next = 0;
-  const parsed = inputs.map((i) => (i === undefined ? undefined : results[next++]));
+  const parsed = inputs.map((i, n) => (i === undefined ? known[n]?.parsed : results[next++]));
+  const keys = inputs.map((i, n) => i?.key ?? (known[n] ? parseKey(listing.records[n]!.layout.format, known[n].blob) : undefined));
+  /** The text of a file for its positions: read now when `keyOf` spared reading it, and only if it is still the content the cache knew. */
+  const textFor = (n: number): string | undefined => {
+    if (texts[n] !== undefined || !known[n]) return texts[n];
+    const now = source.readNow?.(listing.records[n]!.file);
+    return now?.ok && blobId(now.text) === known[n].blob ? now.text : undefined;
+  };
 
   const files: LoadedFile[] = [];
   listing.records.forEach((r, i) => {
@@ -104,13 +128,14 @@ export async function loadInventory(source: InventorySource, options: LoadOption
       file: r.file,
       kind: r.layout.kind,
       fileId: r.fileId,
+      ...(keys[i] !== undefined ? { key: keys[i] } : {}),
       data: p && isMapping(p.data) ? p.data : null,
-      positions: new SourcePositions(p?.positions ?? []),
+      positions: positionsFor(p, () => textFor(i), r.layout.format),
       ...(p?.body !== undefined ? { body: p.body, bodyLine: p.bodyLine ?? 1 } : {}),
     });
   });
 
-  const document = (file: string, read: FileRead | undefined, p: ParsedFile | undefined, hint: string): LoadedDocument | undefined => {
+  const document = (file: string, read: FileRead | undefined, text: string | undefined, p: ParsedFile | undefined, hint: string): LoadedDocument | undefined => {
     if (read === undefined) {
       // A refused folder was reported already; the file below it is not also "missing".
       if (readable(file)) diagnostics.push({ file, line: 1, col: 1, severity: 'error', code: 'missing-file', message: `${file} is missing`, hint });
@@ -118,17 +143,19 @@ export async function loadInventory(source: InventorySource, options: LoadOption
     }
     if (!p) return undefined;
     diagnostics.push(...syntaxDiagnostics(file, p.problems));
-    return p.problems.length > 0 ? undefined : { file, data: p.data, positions: new SourcePositions(p.positions) };
+    return p.problems.length > 0 ? undefined : { file, data: p.data, positions: positionsFor(p, () => text, 'yaml') };
   };
   const manifest = document(
     MANIFEST_FILE,
     manifestRead,
+    manifestText,
     parsed[listing.records.length],
     'restore the manifest draft: it declares the widget types, event types, annotation categories and policy scopes',
   );
   const owners = document(
     OWNERS_FILE,
     ownersRead,
+    ownersText,
     parsed[listing.records.length + 1],
     'restore the owners registry: a YAML list of {id, title, layer} for each owning repo',
   );
@@ -145,6 +172,15 @@ export async function loadInventory(source: InventorySource, options: LoadOption
     dotfiles: listing.dotfiles,
     diagnostics,
   };
+}
+
+/** The parse's positions, or (for a file the fast path read) a table computed from its text when first asked. */
+function positionsFor(parsed: ParsedFile | undefined, text: () => string | undefined, format: FileFormat): SourcePositions {
+  if (!parsed || parsed.positions) return new SourcePositions(parsed?.positions ?? []);
+  return new SourcePositions(() => {
+    const now = text();
+    return now === undefined ? [] : positionsOf(now, format);
+  });
 }
 
 function isMapping(data: unknown): data is Record<string, unknown> {

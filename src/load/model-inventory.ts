@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { ZodType } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { schemaDiagnostics } from './schema-issues.ts';
 import type { LoadedDocument, LoadedFile, LoadedInventory, SeedTexts } from './loader.ts';
+import type { ModelledFile, ParseCache } from './parse-cache.ts';
 import type { SourcePositions } from './parse-yaml.ts';
 import type { Kind } from '../model/kinds.ts';
 import { buildSchemas, type KindSchemas, type RecordData } from '../model/schemas.ts';
@@ -37,14 +39,19 @@ export interface ModelledInventory {
   diagnostics: Diagnostic[];
 }
 
-/** Validates loaded files against the zod model; what fails stays out of the records. */
-export function modelInventory(loaded: LoadedInventory): ModelledInventory {
+/**
+ * Validates loaded files against the zod model; what fails stays out of the
+ * records. With a cache, a file whose content, kind and vocabulary were
+ * validated before is not validated again.
+ */
+export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): ModelledInventory {
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
 
   const manifest = parseDocument(loaded.manifest, manifestSchema, diagnostics);
   const owners = parseDocument(loaded.owners, ownersSchema, diagnostics) ?? [];
   const vocabulary = vocabularyOf(manifest, owners);
   const schemas = buildSchemas(vocabulary);
+  const vocabularyKey = createHash('sha1').update(JSON.stringify(vocabulary)).digest('base64');
 
   const records: AnyRecord[] = [];
   const declaredIds = new Map<string, Kind>();
@@ -52,26 +59,22 @@ export function modelInventory(loaded: LoadedInventory): ModelledInventory {
     const declared = (file.data as { id?: unknown } | null)?.id;
     declaredIds.set(typeof declared === 'string' ? declared : file.fileId, file.kind);
     if (file.data === null) continue;
-    const schema = schemas[file.kind];
-    const result = schema.safeParse(file.data, { reportInput: true });
-    if (!result.success) {
-      diagnostics.push(
-        ...schemaDiagnostics(result.error.issues, {
-          file: file.file,
-          kind: file.kind,
-          positions: file.positions,
-          recordId: file.fileId,
-          schema,
-        }),
-      );
+    const key = file.key === undefined ? undefined : `${file.kind}:${file.key}`;
+    let modelled = key === undefined ? undefined : cache?.getModelled?.(vocabularyKey, key);
+    if (!modelled) {
+      modelled = modelFile(file, schemas[file.kind]);
+      if (key !== undefined) cache?.setModelled?.(vocabularyKey, key, modelled);
+    }
+    if (!modelled.ok) {
+      diagnostics.push(...modelled.diagnostics.map((d) => ({ file: file.file, ...d, recordId: file.fileId })));
       continue;
     }
     // The schema was chosen by file.kind, so data and kind agree.
     records.push({
-      id: result.data.id,
+      id: (modelled.data as { id: string }).id,
       kind: file.kind,
       file: file.file,
-      data: result.data,
+      data: modelled.data,
       positions: file.positions,
       ...(file.body !== undefined ? { body: file.body } : {}),
     } as AnyRecord);
@@ -91,6 +94,13 @@ export function modelInventory(loaded: LoadedInventory): ModelledInventory {
     schemas,
     diagnostics,
   };
+}
+
+function modelFile(file: LoadedFile, schema: KindSchemas[Kind]): ModelledFile {
+  const result = schema.safeParse(file.data, { reportInput: true });
+  if (result.success) return { ok: true, data: result.data };
+  const target = { file: file.file, kind: file.kind, positions: file.positions, recordId: file.fileId, schema };
+  return { ok: false, diagnostics: schemaDiagnostics(result.error.issues, target).map(({ file: _file, recordId: _id, ...d }) => d) };
 }
 
 function parseDocument<T>(

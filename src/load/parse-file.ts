@@ -1,21 +1,30 @@
-import matter from 'gray-matter';
 import type { FileFormat } from '../model/kinds.ts';
-import { parseYaml, type ParsedYaml } from './parse-yaml.ts';
+import { fastParseYaml } from './fast-yaml.ts';
+import { parseYaml, type ParseProblem, type PositionTable } from './parse-yaml.ts';
 
-export interface ParsedFile extends ParsedYaml {
+export interface ParsedFile {
+  data: unknown;
+  problems: ParseProblem[];
+  /** Set when the position-keeping parser read the file; otherwise `positionsOf` computes them when needed. */
+  positions?: PositionTable;
   /** Markdown body below the front matter. */
   body?: string;
   /** Line of the file where the body starts. */
   bodyLine?: number;
 }
 
-// gray-matter only splits front matter from body; the front matter goes through
-// the same position-keeping YAML parser as every other file.
-const splitOnly = { engines: { yaml: { parse: () => ({}), stringify: () => '' } } };
+/**
+ * `fast` reads plain documents with js-yaml and keeps no positions, falling
+ * back to the full parser for everything else (fast-yaml.ts); `full` reads
+ * every file with the position-keeping parser, the reference the fast path is
+ * tested against.
+ */
+export type Parser = 'fast' | 'full';
 
-export function parseFile(text: string, format: FileFormat): ParsedFile {
-  if (format === 'yaml') return parseYaml(text);
-  if (!/^---\r?\n/.test(text)) {
+export function parseFile(text: string, format: FileFormat, parser: Parser = 'fast'): ParsedFile {
+  if (format === 'yaml') return parseYamlText(text, parser);
+  const split = frontMatter(text);
+  if (!split) {
     return {
       data: null,
       positions: [],
@@ -24,10 +33,35 @@ export function parseFile(text: string, format: FileFormat): ParsedFile {
       bodyLine: 1,
     };
   }
-  const split = matter(text, splitOnly);
-  // `split.matter` starts with the rest of the opening `---` line, so its line
-  // numbers are the file's line numbers.
-  const body = split.content.replace(/^\r?\n/, '');
+  return { ...parseYamlText(split.yaml, parser), body: split.body, bodyLine: split.bodyLine };
+}
+
+/** The position of every field of a file, for a file the fast path read: computed for the few files a diagnostic points into. */
+export function positionsOf(text: string, format: FileFormat): PositionTable {
+  const yaml = format === 'yaml' ? text : frontMatter(text)?.yaml;
+  return yaml === undefined ? [] : parseYaml(yaml).positions;
+}
+
+function parseYamlText(yaml: string, parser: Parser): ParsedFile {
+  const fast = parser === 'fast' ? fastParseYaml(yaml) : undefined;
+  return fast ? { data: fast.data, problems: [] } : parseYaml(yaml);
+}
+
+/**
+ * A Markdown record's front matter and body, split as gray-matter split them
+ * (which the loader used before): the front matter ends at the first line
+ * starting with `---`; one line break after that delimiter and one blank line
+ * are dropped from the body. The YAML starts with the rest of the opening
+ * `---` line, so its line numbers are the file's.
+ */
+function frontMatter(text: string): { yaml: string; body: string; bodyLine: number } | undefined {
+  if (!/^---\r?\n/.test(text)) return undefined;
+  const rest = text.slice(3);
+  const close = rest.indexOf('\n---');
+  let after = close === -1 ? '' : rest.slice(close + 4);
+  if (after[0] === '\r') after = after.slice(1);
+  if (after[0] === '\n') after = after.slice(1);
+  const body = after.replace(/^\r?\n/, '');
   const head = text.slice(0, text.length - body.length);
-  return { ...parseYaml(split.matter), body, bodyLine: head.split('\n').length };
+  return { yaml: close === -1 ? rest : rest.slice(0, close), body, bodyLine: head.split('\n').length };
 }

@@ -87,18 +87,22 @@ function collect(
   }
 }
 
-/** Looks up a position by path, falling back to the nearest enclosing field. */
+/**
+ * Looks up a position by path, falling back to the nearest enclosing field.
+ * The table may be given as a function: files read by the fast path compute
+ * it only when a diagnostic first points into them.
+ */
 export class SourcePositions {
   private table?: Map<string, Position>;
-  private readonly entries: PositionTable;
+  private readonly entries: PositionTable | (() => PositionTable);
 
-  constructor(entries: PositionTable) {
+  constructor(entries: PositionTable | (() => PositionTable)) {
     this.entries = entries;
   }
 
   of(path: readonly PathSegment[]): Position {
     // Built on first use: most records never need a position.
-    this.table ??= new Map(this.entries.map(([p, line, col]) => [p, { line, col }]));
+    this.table ??= new Map((typeof this.entries === 'function' ? this.entries() : this.entries).map(([p, line, col]) => [p, { line, col }]));
     for (let n = path.length; n > 0; n--) {
       const hit = this.table.get(pathKey(path.slice(0, n)));
       if (hit) return hit;

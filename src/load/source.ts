@@ -22,6 +22,15 @@ export interface InventorySource {
    * over `limit` bytes, not UTF-8, see file-rules.ts); undefined when it does not exist.
    */
   read(file: string, limit?: number): Promise<FileRead | undefined>;
+  /**
+   * The content key (git blob id, util/blob-id.ts) of a file, when the source
+   * knows it without reading: a git tree lists it; a working-tree index
+   * (tree-index.ts) knows files unchanged since the last run. The loader
+   * then takes the file's parse from the cache and reads nothing.
+   */
+  keyOf?(file: string): string | undefined;
+  /** The file's text, synchronously: how positions are found in a file `keyOf` spared reading, when a diagnostic points into it. */
+  readNow?(file: string): FileRead | undefined;
 }
 
 export function directorySource(root: string): InventorySource {
@@ -41,6 +50,7 @@ export function directorySource(root: string): InventorySource {
       // times faster than a promise per file.
       return readRegularFile(path.join(root, file), limit);
     },
+    readNow: (file) => readRegularFile(path.join(root, file), MAX_RECORD_BYTES),
   };
 }
 
@@ -53,6 +63,8 @@ export function overlaySource(base: InventorySource, texts: ReadonlyMap<string, 
       const text = texts.get(file);
       return text === undefined ? base.read(file, limit) : checkedText(text, limit);
     },
+    ...(base.keyOf ? { keyOf: (file: string) => (texts.has(file) ? undefined : base.keyOf!(file)) } : {}),
+    ...(base.readNow ? { readNow: (file: string) => (texts.has(file) ? checkedText(texts.get(file)!, MAX_RECORD_BYTES) : base.readNow!(file)) } : {}),
   };
 }
 
@@ -64,7 +76,7 @@ export async function readText(source: InventorySource, file: string): Promise<s
 }
 
 // Dirents carry lstat's type, so classifying entries costs no syscall beyond the readdir.
-function entryType(e: Dirent | Stats): EntryType {
+export function entryType(e: Dirent | Stats): EntryType {
   if (e.isFile()) return 'file';
   if (e.isDirectory()) return 'directory';
   if (e.isSymbolicLink()) return 'symlink';
@@ -78,7 +90,7 @@ function entryType(e: Dirent | Stats): EntryType {
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** The same syscalls as readFileSync (open, fstat, read, close), with the type and size checked before reading. */
-function readRegularFile(file: string, limit: number): FileRead | undefined {
+export function readRegularFile(file: string, limit: number): FileRead | undefined {
   let fd: number;
   try {
     fd = openSync(file, OPEN_FLAGS);

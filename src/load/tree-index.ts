@@ -1,0 +1,146 @@
+import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { blobId } from '../util/blob-id.ts';
+import { directorySource, entryType, type InventorySource, type SourceEntry } from './source.ts';
+
+/**
+ * What one run listed and read of a working tree, like git's index: every
+ * folder listing, and every file read with its inode, size, modification and
+ * change times and content key. The next run knows a file it finds with the
+ * same stamp without reading it (the loader takes its parse and validation
+ * from the cache), and a run that finds every listing and stamp as they were
+ * may answer with the result the last run stored — without parsing anything.
+ * It lives in the inventory's git-ignored `.cache/`, beside the record cache.
+ */
+export interface TreeIndex {
+  version: string;
+  /** When the run started (ms): a file stamped later than this, less the clock slack, is racy. */
+  time: number;
+  /** The names at the root the loader looks at; other entries there (build output, .git) are not the inventory's. */
+  rootNames: string[];
+  /** Each folder listed, as `type name` lines sorted. */
+  dirs: Record<string, string>;
+  /** Each file read: its stamp, or null when it was absent. */
+  files: Record<string, Stamp | null>;
+  /** What the run computed, for runs asking with the same key. */
+  result?: { key: string; value: unknown };
+}
+
+/** inode, size, mtime, ctime, content key ('' for a file not taken as text: a link, too large, not UTF-8). */
+type Stamp = [ino: number, size: number, mtimeMs: number, ctimeMs: number, key: string];
+
+const VERSION = 'tree-index-v1';
+
+/**
+ * File times come from a coarse kernel clock, and some file systems keep them
+ * to the second or two: a file stamped this close to the run's start may have
+ * changed again within the same stamp, so its content is compared instead.
+ */
+export const RACY_MS = 2_000;
+
+const indexFile = (root: string) => path.join(root, '.cache', `${VERSION}.json`);
+
+/** The index the last run left at `root`; undefined when there is none or it is unreadable. */
+export async function readTreeIndex(root: string): Promise<TreeIndex | undefined> {
+  try {
+    const index = JSON.parse(await readFile(indexFile(root), 'utf8')) as TreeIndex;
+    return index.version === VERSION ? index : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The result stored under `key`, when no listing and no file the run that stored it read has changed since. */
+export function storedResult<T>(root: string, index: TreeIndex | undefined, key: string): T | undefined {
+  if (index?.result?.key !== key || !treeUnchanged(root, index)) return undefined;
+  return index.result.value as T;
+}
+
+function treeUnchanged(root: string, index: TreeIndex): boolean {
+  for (const [dir, listing] of Object.entries(index.dirs)) {
+    let entries: SourceEntry[];
+    try {
+      entries = readdirSync(path.join(root, dir), { withFileTypes: true }).map((e) => ({ name: e.name, type: entryType(e) }));
+    } catch {
+      return false;
+    }
+    if (listingKey(dir, entries, index.rootNames) !== listing) return false;
+  }
+  for (const [file, stamp] of Object.entries(index.files)) {
+    const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
+    if (stamp === null || stat === undefined) {
+      if (stamp !== null || stat !== undefined) return false;
+      continue;
+    }
+    if (!sameStamp(stamp, stat)) return false;
+    if (racy(stamp, index.time) && (stamp[4] === '' || blobId(readFileSync(path.join(root, file), 'utf8')) !== stamp[4])) return false;
+  }
+  return true;
+}
+
+/**
+ * A source over the working tree at `root` that records what a run lists and
+ * reads, and knows (`keyOf`) the files unchanged since `previous`. `save`
+ * writes the new index, with the run's result when given.
+ */
+export function indexedSource(
+  root: string,
+  previous: TreeIndex | undefined,
+  rootNames: readonly string[],
+): { source: InventorySource; save: (result?: { key: string; value: unknown }) => Promise<void> } {
+  const base = directorySource(root);
+  const time = Date.now();
+  const dirs: Record<string, string> = {};
+  const files: Record<string, Stamp | null> = {};
+  const source: InventorySource = {
+    label: base.label,
+    async entries(dir) {
+      const entries = await base.entries(dir);
+      dirs[dir] = listingKey(dir, entries, rootNames);
+      return entries;
+    },
+    async read(file, limit) {
+      // Stamped before reading: a write in between leaves a newer stamp, which the next run does not trust.
+      const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
+      const read = await base.read(file, limit);
+      files[file] = stat === undefined ? null : stampOf(stat, read?.ok ? blobId(read.text) : '');
+      return read;
+    },
+    keyOf(file) {
+      const old = previous?.files[file];
+      if (!old || old[4] === '' || racy(old, previous!.time)) return undefined;
+      const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
+      if (stat === undefined || !sameStamp(old, stat)) return undefined;
+      files[file] = old;
+      return old[4];
+    },
+    readNow: (file) => base.readNow!(file),
+  };
+  return {
+    source,
+    async save(result) {
+      const index: TreeIndex = { version: VERSION, time, rootNames: [...rootNames], dirs, files, ...(result ? { result } : {}) };
+      // An index that cannot be written (read-only checkout) only costs speed.
+      await writeFileAtomic(indexFile(root), JSON.stringify(index)).catch(() => {});
+    },
+  };
+}
+
+function listingKey(dir: string, entries: readonly SourceEntry[], rootNames: readonly string[]): string {
+  const kept = dir === '' ? entries.filter((e) => rootNames.includes(e.name)) : entries;
+  return kept.map((e) => `${e.type} ${e.name}`).sort().join('\n');
+}
+
+function stampOf(stat: Stats, key: string): Stamp {
+  return [stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs, key];
+}
+
+function sameStamp(stamp: Stamp, stat: Stats): boolean {
+  return stamp[0] === stat.ino && stamp[1] === stat.size && stamp[2] === stat.mtimeMs && stamp[3] === stat.ctimeMs;
+}
+
+function racy(stamp: Stamp, time: number): boolean {
+  return Math.max(stamp[2], stamp[3]) >= time - RACY_MS;
+}
