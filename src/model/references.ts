@@ -49,9 +49,19 @@ export function collectRefs(schema: z.ZodType, value: unknown): FoundRef[] {
   return found;
 }
 
+// zod's registry.get copies metadata down each schema's parent chain on every
+// call; the graph asks for every field of every record, so each schema's answer is kept.
+const refMetaOf = new WeakMap<z.ZodType, RefMeta | null>();
+
+function refMeta(schema: z.ZodType): RefMeta | null {
+  let meta = refMetaOf.get(schema);
+  if (meta === undefined) refMetaOf.set(schema, (meta = refRegistry.get(schema) ?? null));
+  return meta;
+}
+
 function walk(schema: z.ZodType, value: unknown, path: PathSegment[], out: FoundRef[]): void {
   if (value === undefined || value === null) return;
-  const meta = refRegistry.get(schema);
+  const meta = refMeta(schema);
   if (meta) {
     if (typeof value === 'string') {
       out.push({ path, field: String(path[0] ?? ''), id: value, targets: meta.targets });
