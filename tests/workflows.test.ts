@@ -209,5 +209,7 @@ describe('the pull-request review steps, run as written', () => {
     expect(second[0]!.id).toBe(first[0]!.id);
     expect(second[0]!.body).toContain('new-server');
     expect(second[0]!.body).not.toBe(first[0]!.body);
-  });
+    // A CPU budget, not a wait: two pushes run the diff, the sync plan and the
+    // comment as whole processes, which takes 30 s on a loaded 2-core runner.
+  }, 180_000);
 });
