@@ -50,13 +50,31 @@ export function collectRefs(schema: z.ZodType, value: unknown): FoundRef[] {
 }
 
 // zod's registry.get copies metadata down each schema's parent chain on every
-// call; the graph asks for every field of every record, so each schema's answer is kept.
+// call, and most fields hold no reference: the graph walks every record, so
+// each schema's metadata, and each object's fields that can hold a reference,
+// are worked out once.
 const refMetaOf = new WeakMap<z.ZodType, RefMeta | null>();
+const refFieldsOf = new WeakMap<z.ZodType, Array<[string, z.ZodType]>>();
 
 function refMeta(schema: z.ZodType): RefMeta | null {
   let meta = refMetaOf.get(schema);
   if (meta === undefined) refMetaOf.set(schema, (meta = refRegistry.get(schema) ?? null));
   return meta;
+}
+
+/** The fields of an object schema whose values can hold a reference, in shape order. */
+function refFields(schema: z.ZodObject): Array<[string, z.ZodType]> {
+  let fields = refFieldsOf.get(schema);
+  if (!fields) refFieldsOf.set(schema, (fields = Object.entries(schema.shape as Record<string, z.ZodType>).filter(([, child]) => canHoldRefs(child))));
+  return fields;
+}
+
+function canHoldRefs(schema: z.ZodType): boolean {
+  if (refMeta(schema)) return true;
+  const inner = unwrapSchema(schema);
+  if (inner !== schema) return canHoldRefs(inner);
+  if (schema instanceof z.ZodArray) return canHoldRefs(schema.element as z.ZodType);
+  return schema instanceof z.ZodObject && refFields(schema).length > 0;
 }
 
 function walk(schema: z.ZodType, value: unknown, path: PathSegment[], out: FoundRef[]): void {
@@ -77,7 +95,7 @@ function walk(schema: z.ZodType, value: unknown, path: PathSegment[], out: Found
     }
   } else if (schema instanceof z.ZodObject) {
     if (typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      for (const [key, child] of refFields(schema)) {
         walk(child, (value as Record<string, unknown>)[key], [...path, key], out);
       }
     }
