@@ -55,8 +55,18 @@ export function desiredWidgetOf(record: AnyRecord): DesiredWidget {
     widgetType: widgetTypeOf(record.kind),
     policyScope: record.data.policyScope,
     viewContext: record.file,
-    status: RETIRED_STATUSES.has(record.data.status) ? 'deprecated' : 'active',
+    status: widgetStatusOf(record),
   };
+}
+
+/**
+ * A retired record's widget is deprecated. A service, endpoint or backup set
+ * in `draft` (drafted by `discover --suggest`, not yet reviewed) is a draft
+ * widget; a runbook's `draft` is only its writing stage, and the runbook is in use.
+ */
+function widgetStatusOf(record: AnyRecord): WidgetStatus {
+  if (RETIRED_STATUSES.has(record.data.status)) return 'deprecated';
+  return record.data.status === 'draft' && record.kind !== 'runbook' ? 'draft' : 'active';
 }
 
 /** One widget per record and the service catalogue, in a stable order (by name). */
