@@ -3,7 +3,7 @@ import { evidenceSchema, evidenceSourceSchema } from './evidence.ts';
 import { layoutOf, type Kind } from './kinds.ts';
 import { anyRef, idSchema, ref } from './references.ts';
 import { durationSchema, timestampSchema } from './time.ts';
-import type { Vocabulary } from './vocabulary.ts';
+import type { Registry, Vocabulary } from './vocabulary.ts';
 
 const text = z.string().min(1);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -48,6 +48,15 @@ function nonEmptyNames(values: readonly string[]): [string, ...string[]] {
   return values.length > 0 ? [values[0]!, ...values.slice(1)] : ['(none declared)'];
 }
 
+/**
+ * A field that names something a registry declares: one of its names, or
+ * (when the registry did not load, so its names are unknown) any id, which
+ * validate reports once instead of on every record (check/vocabulary.ts).
+ */
+function declared(vocab: Vocabulary, registry: Registry, names: readonly string[]) {
+  return vocab.unloaded.includes(registry) ? idSchema : z.enum(nonEmptyNames(names));
+}
+
 function envelope<K extends Kind>(kind: K, vocab: Vocabulary) {
   return {
     id: idSchema,
@@ -56,8 +65,8 @@ function envelope<K extends Kind>(kind: K, vocab: Vocabulary) {
       .optional(),
     title: text,
     description: z.string().optional(),
-    owner: z.enum(nonEmptyNames(vocab.owners)),
-    policyScope: z.enum(nonEmptyNames(vocab.policyScopes)),
+    owner: declared(vocab, 'owners', vocab.owners),
+    policyScope: declared(vocab, 'manifest', vocab.policyScopes),
     status: z.enum(STATUSES[kind]),
     tags: z.array(idSchema).optional(),
     links: z.array(linkSchema).optional(),
@@ -191,7 +200,7 @@ export function buildSchemas(vocab: Vocabulary) {
     risk: z.strictObject({
       ...envelope('risk', vocab),
       affects: z.array(anyRef()).min(1),
-      category: z.enum(nonEmptyNames(vocab.annotationCategories)),
+      category: declared(vocab, 'manifest', vocab.annotationCategories),
       severity: z.enum(SEVERITIES),
       raisedAt: timestampSchema.optional(),
       mitigation: z.string().optional(),

@@ -45,6 +45,9 @@ export const ownerSchema = z.strictObject({
 export const ownersSchema = z.array(ownerSchema);
 export type Owner = z.infer<typeof ownerSchema>;
 
+/** The two files that declare the names records use: the manifest and the owners registry. */
+export type Registry = 'manifest' | 'owners';
+
 /** The names records are checked against. */
 export interface Vocabulary {
   widgetTypes: readonly string[];
@@ -52,16 +55,23 @@ export interface Vocabulary {
   annotationCategories: readonly string[];
   policyScopes: readonly string[];
   owners: readonly string[];
+  /**
+   * Registries that did not load (missing, or with errors of their own). Their
+   * names are unknown, so record fields naming them are not checked against
+   * them: one broken registry must not make every record report an error.
+   */
+  unloaded: readonly Registry[];
 }
 
-/** Without a valid manifest nothing is declared, so every vocabulary use is reported. */
-export function vocabularyOf(manifest: Manifest | undefined, owners: readonly Owner[]): Vocabulary {
+/** `undefined` for a registry that did not load. */
+export function vocabularyOf(manifest: Manifest | undefined, owners: readonly Owner[] | undefined): Vocabulary {
   return {
     widgetTypes: manifest?.declaredWidgetTypes ?? [],
     eventTypes: manifest?.declaredEventTypes ?? [],
     annotationCategories: manifest?.declaredAnnotationCategories ?? [],
     policyScopes: manifest?.declaredPolicyScopes ?? [],
-    owners: owners.map((o) => o.id),
+    owners: owners?.map((o) => o.id) ?? [],
+    unloaded: [...(manifest ? [] : ['manifest' as const]), ...(owners ? [] : ['owners' as const])],
   };
 }
 
