@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DiscoverReport } from '../src/discover/report.ts';
+import { desiredWidgets } from '../src/seeds/desired-widgets.ts';
 import { cli } from './helpers/cli.ts';
 import { fixture, MINIMAL, open } from './helpers/fixture.ts';
 
@@ -129,6 +130,22 @@ describe('npm run discover', PROCESSES, () => {
     expect((JSON.parse(third.stdout) as DiscoverReport).evidence.map((e) => [e.recordId, e.field, e.action])).toEqual([['registry-v2', 'evidence', 'replace']]);
   });
 
+  it('--write gives a backup set its backup; a gate requirement linked to the store follows', async () => {
+    const gate = (await readFile(path.join(MINIMAL, 'gates/backups-proven.yaml'), 'utf8')).replace('    maxAge: P90D\n', '    maxAge: P90D\n    store: git-db\n');
+    const restored = `${BACKUP_SET}lastRestoreTest: { result: pass, observedAt: 2026-06-15, summary: restored into scratch, source: { workplan: EX-WP-0004 } }\n`;
+    const dir = await fixture({ 'inventory/backup-sets/git-db-nightly.yaml': restored, 'gates/backups-proven.yaml': gate });
+    expect((await open(dir)).graph.gateStatus('backups-proven')!.effective).toBe('pending');
+
+    const r = await cli('discover.ts', ['--root', dir, '--cluster', 'old-k3s', '--now', '2026-07-01T06:00:00Z', ...CLEAN, '--write', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as DiscoverReport;
+    expect(report.evidence).toContainEqual(expect.objectContaining({ recordId: 'git-db-nightly', field: 'lastVerifiedBackup', result: 'pass' }));
+    expect(report.gates).toContainEqual({ id: 'backups-proven', effective: 'passed', reason: 'all 1 requirement(s) have fresh passing evidence' });
+    const status = (await open(dir, Date.parse('2026-07-01T06:00:00Z'))).graph.gateStatus('backups-proven')!;
+    // The discovered backup expires first (P7D), so it is the evidence shown, in its backup set.
+    expect(status.requirements[0]).toMatchObject({ state: 'met', latest: { recordId: 'git-db-nightly', evidence: { source: { probe: 'discover' } } } });
+  });
+
   it('--suggest drafts records that validate once copied in, and the drift they cover goes', async () => {
     const dir = await fixture();
     const drafts = await mkdtemp(path.join(tmpdir(), 'ops-hub-drafts-'));
@@ -164,6 +181,11 @@ describe('npm run discover', PROCESSES, () => {
     await cp(drafts, dir, { recursive: true });
     const validate = await cli('validate.ts', ['--root', dir, '--now', NOW_ISO, '--no-cache']);
     expect(validate.code, validate.stdout).toBe(0);
+    // Until reviewed, a drafted record is a draft widget; a runbook in draft (being written) is in use.
+    const widgets = desiredWidgets((await open(dir)).graph);
+    const status = (id: string) => widgets.find((w) => w.recordId === id)?.status;
+    expect(['clickhouse', 'metrics-pg', 'unknown-api', 'api-example-test', 'git-example-test', 'metrics-pg-backups'].map(status)).toEqual(Array(6).fill('draft'));
+    expect([status('git'), status('restore-git')]).toEqual(['active', 'active']);
     const after = await discover(dir, ...FULL, '--format', 'json');
     const codes = (JSON.parse(after.stdout) as DiscoverReport).findings.map((f) => f.code);
     expect(codes).not.toContain('workload-discovered');

@@ -3,6 +3,7 @@ import { STALE_SOON_MS } from '../graph/gate-status.ts';
 import type { Evidence } from '../model/evidence.ts';
 import type { InventoryRecord } from '../load/model-inventory.ts';
 import type { PathSegment } from '../model/references.ts';
+import { RETIRED_STATUSES, type Requirement } from '../model/schemas.ts';
 import { formatAge, toEpochMs } from '../model/time.ts';
 import { at } from './at.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -26,9 +27,15 @@ export function checkGates(graph: InventoryGraph): Diagnostic[] {
       if (names.indexOf(req.name) !== i) {
         out.push(at(where, ['requires', i, 'name'], 'error', 'duplicate-requirement', `requirement "${req.name}" is declared twice`, 'give each requirement a distinct name'));
       }
+      out.push(...checkStore(graph, gate, req, i));
     });
     (gate.data.evidence ?? []).forEach((e, i) => {
-      if (e.requirement === undefined && requires.length > 0) {
+      const store = requires.find((r) => r.name === e.requirement)?.store;
+      if (store !== undefined) {
+        out.push(at(where, ['evidence', i, 'requirement'], 'error', 'evidence-for-store-requirement',
+          `requirement "${e.requirement}" takes its evidence from the backup sets of "${store}", so this item does not count`,
+          `record it as lastVerifiedBackup or lastRestoreTest of a backup set of ${store} (inventory/backup-sets/), and remove it here`));
+      } else if (e.requirement === undefined && requires.length > 0) {
         out.push(at(where, ['evidence', i], 'error', 'evidence-without-requirement',
           'this evidence does not say which requirement it speaks to',
           `add requirement: with one of ${names.join(', ')}`));
@@ -54,6 +61,26 @@ export function checkGates(graph: InventoryGraph): Diagnostic[] {
   }
   out.push(...checkEvidenceDates(graph));
   return out;
+}
+
+/** A `store:` names a live persistent store: only those have backup coverage, so only they can meet it. */
+function checkStore(graph: InventoryGraph, gate: InventoryRecord<'readiness-gate'>, req: Requirement, i: number): Diagnostic[] {
+  // An unknown id or another kind is the reference check's; a store that did not load has its own errors.
+  const store = req.store === undefined ? undefined : graph.get(req.store);
+  if (store?.kind !== 'service') return [];
+  const where = { file: gate.file, positions: gate.positions, id: gate.id };
+  if (store.data.persistent !== true) {
+    const stores = graph.byKind('service').filter((s) => s.data.persistent === true).map((s) => s.id);
+    return [at(where, ['requires', i, 'store'], 'error', 'store-not-persistent',
+      `store: "${store.id}" is not a persistent data store, so no backup coverage can meet "${req.name}"`,
+      didYouMean(store.id, stores) ?? `name a service with persistent: true, or set persistent: true on ${store.file}`)];
+  }
+  if (RETIRED_STATUSES.has(store.data.status)) {
+    return [at(where, ['requires', i, 'store'], 'warning', 'store-retired',
+      `store: "${store.id}" is ${store.data.status}, so its backup sets no longer count and "${req.name}" cannot be met`,
+      `remove the requirement, or name the store that replaced ${store.id}`)];
+  }
+  return [];
 }
 
 /** Evidence dated after `now` is a typo or a clock problem; it is not counted. */

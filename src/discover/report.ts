@@ -64,7 +64,7 @@ export function discoverReport(input: ReportInput): DiscoverReport {
     evidence,
     skipped: [...input.skipped],
     ...(suggestions ? { suggestions } : {}),
-    gates: gatesFed(plan.after.graph, new Set(plan.changes.map((c) => c.recordId))),
+    gates: gatesFed(plan.after.graph, new Set([...plan.changes, ...plan.fieldChanges].map((c) => c.recordId))),
     notices: drift.notices,
   };
 }
@@ -74,12 +74,9 @@ export function evidenceHunks(plan: EvidencePlan): Hunk[][] {
   return [...plan.changes.map((c) => c.hunks), ...plan.fieldChanges.map((c) => c.hunks)];
 }
 
-function gatesFed(graph: InventoryGraph, endpoints: ReadonlySet<string>): DiscoverReport['gates'] {
-  return graph
-    .byKind('readiness-gate')
-    .filter((g) => (g.data.requires ?? []).some((r) => r.endpoint !== undefined && endpoints.has(r.endpoint)))
-    .map((g) => {
-      const status = graph.gateStatus(g.id)!;
-      return { id: g.id, effective: status.effective, reason: status.reason };
-    });
+/** The gates that count evidence of a record given some (an endpoint's certificate, a backup set's backup). */
+function gatesFed(graph: InventoryGraph, records: ReadonlySet<string>): DiscoverReport['gates'] {
+  return [...graph.gateStatuses().values()]
+    .filter((status) => status.requirements.some((r) => r.evidenceFrom.some((id) => records.has(id))))
+    .map((status) => ({ id: status.gateId, effective: status.effective, reason: status.reason }));
 }

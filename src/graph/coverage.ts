@@ -1,7 +1,7 @@
 import type { Evidence } from '../model/evidence.ts';
 import type { InventoryRecord } from '../load/model-inventory.ts';
 import { RETIRED_STATUSES } from '../model/schemas.ts';
-import { toEpochMs } from '../model/time.ts';
+import { latestBackupEvidence } from './backup-evidence.ts';
 import type { GraphQueries } from './graph-queries.ts';
 
 export type CoverageGap = 'no-backup-set' | 'backup-unverified' | 'backup-failing' | 'restore-untested' | 'restore-failing';
@@ -9,7 +9,7 @@ export type CoverageGap = 'no-backup-set' | 'backup-unverified' | 'backup-failin
 export interface StoreCoverage {
   store: InventoryRecord<'service'>;
   backupSets: InventoryRecord<'backup-set'>[];
-  /** Latest verified backup over all of the store's backup sets. */
+  /** Latest verified backup over all of the store's backup sets, observed up to `now`. */
   lastVerifiedBackup?: Evidence;
   lastRestoreTest?: Evidence;
   gaps: CoverageGap[];
@@ -28,8 +28,8 @@ export function deriveBackupCoverage(graph: GraphQueries): StoreCoverage[] {
       const backupSets = graph
         .referrers(store.id, 'backup-set', 'service')
         .filter((b) => !RETIRED_STATUSES.has(b.data.status));
-      const lastVerifiedBackup = latest(backupSets.map((b) => b.data.lastVerifiedBackup));
-      const lastRestoreTest = latest(backupSets.map((b) => b.data.lastRestoreTest));
+      const lastVerifiedBackup = latestBackupEvidence(backupSets, 'lastVerifiedBackup', graph.now)?.evidence;
+      const lastRestoreTest = latestBackupEvidence(backupSets, 'lastRestoreTest', graph.now)?.evidence;
       const gaps: CoverageGap[] = [];
       if (backupSets.length === 0) gaps.push('no-backup-set');
       else if (!lastVerifiedBackup) gaps.push('backup-unverified');
@@ -49,12 +49,6 @@ export function deriveBackupCoverage(graph: GraphQueries): StoreCoverage[] {
         gapRisks,
       };
     });
-}
-
-function latest(items: ReadonlyArray<Evidence | undefined>): Evidence | undefined {
-  return items
-    .filter((e): e is Evidence => e !== undefined)
-    .sort((a, b) => toEpochMs(b.observedAt) - toEpochMs(a.observedAt))[0];
 }
 
 /** Share of persistent stores with at least one live backup set. */

@@ -8,6 +8,8 @@ import type { GateStatus } from './gate-status.ts';
  * they never import graph.ts, which imports them.
  */
 export interface GraphQueries {
+  /** The moment evidence ages against. */
+  readonly now: number;
   byKind<K extends Kind>(kind: K): InventoryRecord<K>[];
   /** Records of a kind that point at `id`, optionally through one field. */
   referrers<K extends Kind>(id: string, kind: K, field?: string): InventoryRecord<K>[];

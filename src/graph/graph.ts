@@ -5,7 +5,7 @@ import type { KindSchemas } from '../model/schemas.ts';
 import type { Owner, Vocabulary } from '../model/vocabulary.ts';
 import type { Manifest } from '../model/vocabulary.ts';
 import { deriveBackupCoverage, type StoreCoverage } from './coverage.ts';
-import { deriveGateStatus, type GateStatus } from './gate-status.ts';
+import { deriveGateStatus, type EvidenceSources, type GateStatus } from './gate-status.ts';
 import type { GraphQueries } from './graph-queries.ts';
 import { deriveWaveReadiness, type WaveReadiness } from './waves.ts';
 
@@ -148,13 +148,15 @@ export class InventoryGraph implements GraphQueries {
 
   gateStatuses(): ReadonlyMap<string, GateStatus> {
     if (!this.gateCache) {
-      const endpointEvidence = (endpointId: string) => {
-        const endpoint = this.byId.get(endpointId);
-        return endpoint?.kind === 'endpoint' ? (endpoint.data.evidence ?? []) : [];
+      const stores = new Map(this.backupCoverage().map((c) => [c.store.id, c.backupSets]));
+      const sources: EvidenceSources = {
+        endpointEvidence: (endpointId) => {
+          const endpoint = this.byId.get(endpointId);
+          return endpoint?.kind === 'endpoint' ? (endpoint.data.evidence ?? []) : [];
+        },
+        backupSetsOf: (storeId) => stores.get(storeId) ?? [],
       };
-      this.gateCache = new Map(
-        this.byKind('readiness-gate').map((gate) => [gate.id, deriveGateStatus(gate, endpointEvidence, this.now)]),
-      );
+      this.gateCache = new Map(this.byKind('readiness-gate').map((gate) => [gate.id, deriveGateStatus(gate, sources, this.now)]));
     }
     return this.gateCache;
   }

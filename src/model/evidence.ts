@@ -4,6 +4,9 @@ import { durationSchema, timestampSchema } from './time.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+/** The ops-hub collectors that write evidence: `probe` (HTTP, the gate) and `discover` (Kubernetes). */
+export const collectorSchema = z.enum(['probe', 'discover']);
+
 /** Where a piece of evidence can be checked by a reviewer. */
 export const evidenceSourceSchema = z
   .strictObject({
@@ -14,8 +17,8 @@ export const evidenceSourceSchema = z
       .regex(/^[0-9a-f]{7,40}$/, { error: 'must be a git commit SHA (7–40 hex digits)' })
       .optional(),
     workplan: z.string().min(1).optional(),
-    /** The ops-hub collector that wrote it: `probe` (HTTP, the gate) or `discover` (Kubernetes). */
-    probe: z.enum(['probe', 'discover']).optional(),
+    /** The ops-hub collector that wrote it; evidence written by people names none. */
+    probe: collectorSchema.optional(),
   })
   .refine((s) => Object.values(s).some((v) => v !== undefined), {
     error: 'needs at least one of url, repo, commit, workplan or probe',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { evidenceSchema, evidenceSourceSchema } from './evidence.ts';
+import { collectorSchema, evidenceSchema, evidenceSourceSchema } from './evidence.ts';
 import { layoutOf, type Kind } from './kinds.ts';
 import { anyRef, idSchema, ref } from './references.ts';
 import { durationSchema, timestampSchema } from './time.ts';
@@ -73,13 +73,32 @@ function envelope<K extends Kind>(kind: K, vocab: Vocabulary) {
   };
 }
 
-const requirementSchema = z.strictObject({
-  name: idSchema,
-  description: text,
-  /** Evidence recorded on this endpoint (by the probe) also meets the requirement. */
-  endpoint: ref('endpoint').optional(),
-  maxAge: durationSchema.optional(),
-});
+/**
+ * A named piece of evidence a gate needs. Besides the gate's own evidence
+ * items, it counts an endpoint's evidence, or a data store's backup evidence
+ * (graph/gate-status.ts says how each decides).
+ */
+const requirementSchema = z
+  .strictObject({
+    name: idSchema,
+    description: text,
+    /** Evidence recorded on this endpoint (by the probe, discover or people) also meets the requirement. */
+    endpoint: ref('endpoint').optional(),
+    collector: collectorSchema.optional().meta({
+      description: "only the endpoint's evidence this collector wrote counts (probe: HTTP answers, discover: certificates); default: any",
+    }),
+    /** A persistent data store: met by a fresh passing verified backup and restore test of its backup sets. */
+    store: ref('service').optional(),
+    maxAge: durationSchema.optional(),
+  })
+  .refine((r) => r.endpoint === undefined || r.store === undefined, {
+    path: ['store'],
+    error: 'a requirement takes evidence from an endpoint or from a store, not both: split it into two requirements',
+  })
+  .refine((r) => r.collector === undefined || r.endpoint !== undefined, {
+    path: ['collector'],
+    error: "collector chooses among an endpoint's evidence: add endpoint: too, or remove collector:",
+  });
 
 /**
  * The Kubernetes objects a record may stand for, by record kind (discovery,

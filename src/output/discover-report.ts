@@ -116,7 +116,7 @@ export interface DiscoverReport {
     drafts: Array<{ file: string; kind: string; id: string; from: ObjectRef; host?: string }>;
     notDrafted: Array<{ subject: string; reason: string }>;
   };
-  /** Gates that count the endpoints given evidence, as the (edited) inventory derives them. */
+  /** Gates that count evidence of the records given some (endpoints, backup sets), as the (edited) inventory derives them. */
   gates: Array<{ id: string; effective: string; reason: string }>;
   /** What was not checked, or not reported as drift (a gap a risk records), and why. */
   notices: string[];

@@ -37,10 +37,20 @@ export interface ReadinessStep {
 
 /**
  * What a gate's effective status depends on: the gates, the endpoints whose
- * evidence they count, the waves they join, and the vocabulary that
- * validates them. Nothing else is read, so a day costs a fraction of a load.
+ * evidence they count, the stores and backup sets whose backup evidence they
+ * count (services: a store is a persistent service), the waves they join, and
+ * the vocabulary that validates them. Nothing else is read, so a day costs a
+ * fraction of a load.
  */
-export const HISTORY_PATHS = [layoutOf('readiness-gate').dir, layoutOf('endpoint').dir, layoutOf('migration-wave').dir, MANIFEST_FILE, OWNERS_FILE];
+export const HISTORY_PATHS = [
+  layoutOf('readiness-gate').dir,
+  layoutOf('endpoint').dir,
+  layoutOf('service').dir,
+  layoutOf('backup-set').dir,
+  layoutOf('migration-wave').dir,
+  MANIFEST_FILE,
+  OWNERS_FILE,
+];
 
 /**
  * The latest days evaluated. A day not in the cache costs a load and model
