@@ -184,6 +184,57 @@ describe('validate: files that are not records', () => {
   });
 });
 
+describe("validate: a broken registry or record reports its own errors only", () => {
+  const lines = (opened: Awaited<ReturnType<typeof open>>) => opened.diagnostics.map((d) => `${d.file} ${d.severity} ${d.code}`);
+
+  it('an owners registry that does not parse or validate: its error and one notice, no unknown-owner on any record', async () => {
+    const owners = await read('inventory/owners.yaml');
+    const notice = 'inventory/owners.yaml notice vocabulary-unchecked';
+    const syntax = await openWith({ 'inventory/owners.yaml': owners.replace('title: Cluster', 'title: [Cluster') });
+    expect(lines(syntax)).toEqual([notice, 'inventory/owners.yaml error yaml-syntax']);
+    expect(syntax.diagnostics[0]!.message).toBe("no record's owner was checked: inventory/owners.yaml did not load (its own error says why)");
+    expect(syntax.graph.size).toBe(16);
+    const schema = await openWith({ 'inventory/owners.yaml': owners.replace('layer: S2', 'layer: S9') });
+    expect(lines(schema)).toEqual([notice, 'inventory/owners.yaml error invalid-field']);
+  });
+
+  it('a manifest that does not parse or validate: its errors and one notice, no unknown-policy-scope or -annotation-category', async () => {
+    const text = await read('seeds/ops-hub-manifest.draft.json');
+    const notice = 'seeds/ops-hub-manifest.draft.json notice vocabulary-unchecked';
+    const syntax = await openWith({ 'seeds/ops-hub-manifest.draft.json': text.replace('"declaredPolicyScopes":', '"declaredPolicyScopes" [') });
+    expect(lines(syntax).filter((l) => !l.endsWith('error yaml-syntax'))).toEqual([notice]);
+    expect(syntax.errors).toBeGreaterThan(0);
+    const manifest = JSON.parse(text);
+    delete manifest.declaredPolicyScopes;
+    const schema = await openWith({ 'seeds/ops-hub-manifest.draft.json': JSON.stringify(manifest, null, 2) });
+    expect(lines(schema)).toEqual(['seeds/ops-hub-manifest.draft.json error missing-field', notice]);
+    expect(schema.diagnostics[1]!.message).toBe("no record's policyScope (and a risk's category) was checked: seeds/ops-hub-manifest.draft.json did not load (its own error says why)");
+  });
+
+  it('a record still checks its owner when the registry loads, even an empty one', async () => {
+    const opened = await openWith({ 'inventory/owners.yaml': '[]\n' });
+    expect(new Set(codes(opened))).toEqual(new Set(['unknown-owner']));
+  });
+
+  it('an endpoint that does not parse: its error, and a notice instead of the status check of the gate counting it', async () => {
+    const opened = await openWith({ 'inventory/endpoints/registry-v2.yaml': 'id: [\n' });
+    expect(lines(opened)).toEqual(['gates/registry-ready.yaml notice gate-status-unchecked', 'inventory/endpoints/registry-v2.yaml error yaml-syntax']);
+    expect(opened.diagnostics[0]!.message).toBe(
+      'the stated status was not compared with the evidence: the gate counts evidence of registry-v2 (inventory/endpoints/registry-v2.yaml), which did not load',
+    );
+  });
+
+  it('a backup set that does not parse: its error, and notices for the store-linked gate and the store it may cover', async () => {
+    const gate = (await read('gates/backups-proven.yaml')).replace('    maxAge: P90D\n', '    maxAge: P90D\n    store: git-db\n').replace('status: pending', 'status: passed');
+    const opened = await openWith({ 'gates/backups-proven.yaml': gate, 'inventory/backup-sets/git-db-nightly.yaml': 'id: [\n' });
+    expect(lines(opened)).toEqual([
+      'gates/backups-proven.yaml notice gate-status-unchecked',
+      'inventory/backup-sets/git-db-nightly.yaml error yaml-syntax',
+      'inventory/services/git-db.yaml notice backup-gap-unchecked',
+    ]);
+  });
+});
+
 describe('the synthetic inventory used by the benchmarks', () => {
   it('is valid at every size, with relations and derived facts', async () => {
     const { mkdtemp } = await import('node:fs/promises');

@@ -6,13 +6,19 @@ import type { PathSegment } from '../model/references.ts';
 import { RETIRED_STATUSES, type Requirement } from '../model/schemas.ts';
 import { formatAge, toEpochMs } from '../model/time.ts';
 import { at } from './at.ts';
+import { mayCover, nameSome, type BrokenRecord } from './broken-records.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
 
 const REFRESH_HINT = 'record fresh evidence (run `npm run probe -- --write` for endpoints, or add an evidence item)';
 
-/** Evidence is consistent with the requirements, dated in the past, and the stated status matches it. */
-export function checkGates(graph: InventoryGraph): Diagnostic[] {
+/**
+ * Evidence is consistent with the requirements, dated in the past, and the
+ * stated status matches it. A gate that counts evidence of a record that did
+ * not load (`broken`) gets a notice instead of the comparison, which would
+ * only echo that record's own errors.
+ */
+export function checkGates(graph: InventoryGraph, broken: readonly BrokenRecord[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const gate of graph.byKind('readiness-gate')) {
     const where = { file: gate.file, positions: gate.positions, id: gate.id };
@@ -46,6 +52,13 @@ export function checkGates(graph: InventoryGraph): Diagnostic[] {
       }
     });
 
+    const unloaded = broken.filter((b) => requires.some((req) => mayFeed(b, req)));
+    if (unloaded.length > 0) {
+      out.push(at(where, ['status'], 'notice', 'gate-status-unchecked',
+        `the stated status was not compared with the evidence: the gate counts evidence of ${nameSome(unloaded.map((b) => `${b.id} (${b.file})`))}, which did not load`,
+        `fix ${unloaded.length === 1 ? 'that file' : 'those files'}; validate then derives the gate's status again`));
+      continue;
+    }
     const status = graph.gateStatus(gate.id)!;
     if (status.stated !== status.effective) {
       out.push(at(where, ['status'], 'warning', 'gate-status-mismatch',
@@ -81,6 +94,14 @@ function checkStore(graph: InventoryGraph, gate: InventoryRecord<'readiness-gate
       `remove the requirement, or name the store that replaced ${store.id}`)];
   }
   return [];
+}
+
+/**
+ * Whether a record that did not load could hold evidence a requirement counts:
+ * its endpoint, its store, or a backup set that may cover that store.
+ */
+function mayFeed(record: BrokenRecord, req: Requirement): boolean {
+  return record.id === req.endpoint || record.id === req.store || (req.store !== undefined && mayCover(record, req.store));
 }
 
 /** Evidence dated after `now` is a typo or a clock problem; it is not counted. */

@@ -1,5 +1,6 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import type { ModelledInventory } from '../load/model-inventory.ts';
+import { brokenRecords } from './broken-records.ts';
 import { checkCycles } from './cycles.ts';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { checkGates } from './gates.ts';
@@ -12,6 +13,7 @@ import { checkVocabulary } from './vocabulary.ts';
 
 /** Every check over one inventory; each is pure, so all problems come out of one run. */
 export function runChecks(modelled: ModelledInventory, graph: InventoryGraph): Diagnostic[] {
+  const broken = brokenRecords(modelled);
   const documents = [modelled.manifestDocument, modelled.ownersDocument].filter((d) => d !== undefined);
   return sortDiagnostics([
     ...modelled.diagnostics,
@@ -20,8 +22,8 @@ export function runChecks(modelled: ModelledInventory, graph: InventoryGraph): D
     ...checkVocabulary(modelled.vocabulary, modelled.manifestDocument, modelled.manifest !== undefined),
     ...checkReferences(graph),
     ...checkCycles(graph),
-    ...checkGates(graph),
-    ...checkStructure(graph),
+    ...checkGates(graph, broken),
+    ...checkStructure(graph, broken),
     ...checkSeeds(modelled, graph),
   ]);
 }

@@ -3,10 +3,9 @@ import type { ModelledInventory } from '../load/model-inventory.ts';
 import { MANIFEST_FILE, WIDGET_SEED_FILE } from '../model/vocabulary.ts';
 import { manifestSeedText, widgetSeedText } from '../seeds/seed-files.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { brokenFiles, nameSome } from './broken-records.ts';
 
 const HINT = 'run `npm run seeds` and commit the result';
-/** How many broken files the skip notice names before counting the rest. */
-const NAMED = 3;
 
 /**
  * The generated seed files match what `npm run seeds` writes now. An
@@ -25,10 +24,9 @@ export function checkSeeds(modelled: ModelledInventory, graph: InventoryGraph): 
     out.push(diagnostic(MANIFEST_FILE, 'error', 'seed-stale', `${MANIFEST_FILE} is not what the vocabulary and the names ops-hub needs generate`, HINT));
   }
   if (seedTexts.widgets === undefined) return out;
-  const broken = [...new Set(modelled.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))].sort();
+  const broken = brokenFiles(modelled);
   if (broken.length > 0 || !manifest) {
-    const named = broken.slice(0, NAMED).join(', ') + (broken.length > NAMED ? ` and ${broken.length - NAMED} more` : '');
-    const why = broken.length > 0 ? `${broken.length} file${broken.length === 1 ? '' : 's'} do${broken.length === 1 ? 'es' : ''} not load or validate (${named})` : `${MANIFEST_FILE} is missing`;
+    const why = broken.length > 0 ? `${broken.length} file${broken.length === 1 ? '' : 's'} do${broken.length === 1 ? 'es' : ''} not load or validate (${nameSome(broken)})` : `${MANIFEST_FILE} is missing`;
     out.push(diagnostic(WIDGET_SEED_FILE, 'notice', 'seed-check-skipped', `${WIDGET_SEED_FILE} was not compared with the records: ${why}`, 'fix those errors first; validate then compares the seed again'));
   } else if (seedTexts.widgets !== widgetSeedText(graph, manifest)) {
     out.push(diagnostic(WIDGET_SEED_FILE, 'error', 'seed-stale', `${WIDGET_SEED_FILE} is not what the inventory records generate`, HINT));

@@ -1,9 +1,14 @@
 import type { InventoryGraph } from '../graph/graph.ts';
 import { at } from './at.ts';
+import { mayCover, nameSome, type BrokenRecord } from './broken-records.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
-/** Facts the schema cannot see: coverage gaps recorded, environments consistent, waves that move. */
-export function checkStructure(graph: InventoryGraph): Diagnostic[] {
+/**
+ * Facts the schema cannot see: coverage gaps recorded, environments
+ * consistent, waves that move. A store a backup set that did not load may
+ * cover gets a notice instead of a gap: the gap would only echo that file's errors.
+ */
+export function checkStructure(graph: InventoryGraph, broken: readonly BrokenRecord[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const loc = (r: { file: string; positions: import('../load/parse-yaml.ts').SourcePositions; id: string }) => ({
     file: r.file,
@@ -12,7 +17,13 @@ export function checkStructure(graph: InventoryGraph): Diagnostic[] {
   });
 
   for (const c of graph.backupCoverage()) {
-    if (c.gaps.includes('no-backup-set') && c.gapRisks.length === 0) {
+    if (!c.gaps.includes('no-backup-set') || c.gapRisks.length > 0) continue;
+    const unloaded = broken.filter((b) => mayCover(b, c.store.id));
+    if (unloaded.length > 0) {
+      out.push(at(loc(c.store), ['persistent'], 'notice', 'backup-gap-unchecked',
+        `whether "${c.store.id}" has a backup set was not checked: ${nameSome(unloaded.map((b) => b.file))} did not load`,
+        `fix ${unloaded.length === 1 ? 'that file' : 'those files'}; validate then checks the store's backup coverage again`));
+    } else {
       out.push(at(loc(c.store), ['persistent'], 'warning', 'backup-gap-unrecorded',
         `persistent store "${c.store.id}" has no backup set and no risk records the gap`,
         `add a backup set in inventory/backup-sets/, or a risk with category ops-backup-gap that affects ${c.store.id}`));
