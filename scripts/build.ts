@@ -6,6 +6,7 @@ import { openOrRefuse } from '../src/cli/open-or-refuse.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { indexedPages, opsHub, siteAstroConfig } from '../src/site/integration.ts';
 import { siteOptions } from '../src/site/site-config.ts';
+import { prepareSiteData } from '../src/site/prepared-data.ts';
 
 const USAGE = 'usage: npm run build -- [--root DIR] [--out DIR] [--base /sub/path/] [--repo-url URL] [--now ISO]';
 const PROJECT = path.resolve(import.meta.dirname, '..');
@@ -25,6 +26,8 @@ await runCommand(async () => {
   // The site is built only from an inventory that validates, with the same diagnostics.
   const opened = await openOrRefuse(root, { now, cache: await fileParseCache(root), refusal: 'build: refused, the inventory does not validate' });
   if (!opened) return 1;
+  // Diagrams and git history start now, alongside Astro's bundling and the pages that need neither.
+  prepareSiteData(opened.graph, site.settings);
 
   await rm(outDir, { recursive: true, force: true });
   const shownOut = path.relative(process.cwd(), outDir) || '.';

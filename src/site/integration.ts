@@ -82,7 +82,8 @@ export function siteAstroConfig(integration: OpsHubIntegration): AstroUserConfig
     base: integration.settings.base,
     outDir: integration.settings.outDir,
     trailingSlash: 'always',
-    build: { format: 'directory', inlineStylesheets: 'never' },
+    // Topology pages wait for their diagrams (laid out in Chromium meanwhile): enough pages in flight that the rest never wait behind them.
+    build: { format: 'directory', inlineStylesheets: 'never', concurrency: PAGES_IN_FLIGHT },
     devToolbar: { enabled: false },
     // Pages ship no client code unless a page asks for it.
     scopedStyleStrategy: 'class',
@@ -90,6 +91,9 @@ export function siteAstroConfig(integration: OpsHubIntegration): AstroUserConfig
     integrations: [integration],
   };
 }
+
+/** More than the diagram pages of any inventory we build (one per environment and the estate's), so they cannot fill every slot. */
+const PAGES_IN_FLIGHT = 512;
 
 const searchEntrySchema = z.object({ languages: z.record(z.string(), z.object({ page_count: z.number() })) });
 

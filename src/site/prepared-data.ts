@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { readFileHistory, type FileHistory } from '../git/history.ts';
+import type { InventoryGraph } from '../graph/graph.ts';
+import { recordPath } from '../views/paths.ts';
+import { topologyMermaid, topologyOf, type Topology } from '../views/topology.ts';
+import { renderMermaid } from './mermaid-svg.ts';
+import type { SiteSettings } from './site-config.ts';
+
+export interface Diagram {
+  name: string;
+  title: string;
+  topology: Topology;
+  mermaid: string;
+  svg: string;
+}
+
+export interface SiteData {
+  graph: InventoryGraph;
+  history: FileHistory;
+}
+
+/** What one build shows, started once: the diagrams come later than the rest, so only the pages that draw them wait. */
+export interface PreparedSite {
+  data: Promise<SiteData>;
+  /** `estate` and one per environment id. */
+  diagrams: Promise<Map<string, Diagram>>;
+}
+
+type Inputs = Pick<SiteSettings, 'root' | 'now' | 'base'>;
+
+/**
+ * `npm run build` has the validated graph before Astro starts, and Astro runs
+ * the pages in the same process but from its own bundle of the site's
+ * modules: a process-wide slot hands the graph, and the diagrams already
+ * being laid out, across. The inventory is opened once, and Chromium works
+ * while Astro bundles and renders the pages that draw no diagram.
+ */
+const HANDOFF = Symbol.for('ops-hub.prepared-site');
+type Handoff = { [HANDOFF]?: { key: string; site: PreparedSite } };
+
+const keyOf = (inputs: Inputs) => JSON.stringify([inputs.root, inputs.now, inputs.base]);
+
+/** Starts the site's data from a graph that has just validated, for the Astro build that follows in this process. */
+export function prepareSiteData(graph: InventoryGraph, inputs: Inputs): void {
+  (globalThis as Handoff)[HANDOFF] = { key: keyOf(inputs), site: prepareSite(Promise.resolve(graph), inputs) };
+}
+
+/** What `prepareSiteData` started for the same inputs, if anything. */
+export function handedOver(inputs: Inputs): PreparedSite | undefined {
+  const handed = (globalThis as Handoff)[HANDOFF];
+  return handed && handed.key === keyOf(inputs) ? handed.site : undefined;
+}
+
+export function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs): PreparedSite {
+  const data = Promise.all([graph, readFileHistory(inputs.root)]).then(([g, history]) => ({ graph: g, history }));
+  const diagrams = graph.then((g) => renderDiagrams(g, inputs));
+  // A failure is thrown by the page that awaits it; until a page does, it is not an unhandled rejection.
+  data.catch(() => undefined);
+  diagrams.catch(() => undefined);
+  return { data, diagrams };
+}
+
+async function renderDiagrams(graph: InventoryGraph, { root, base }: Inputs): Promise<Map<string, Diagram>> {
+  const href = (id: string) => `${base}${recordPath(graph.get(id)!.kind, id)}`;
+  const views = [
+    { name: 'estate', title: 'The whole estate', topology: topologyOf(graph) },
+    ...graph.byKind('environment').map((env) => ({
+      name: env.id,
+      title: env.data.title,
+      topology: topologyOf(graph, { environment: env.id }),
+    })),
+  ];
+  const sources = new Map(views.map((v) => [v.name, topologyMermaid(v.topology, graph, { href })]));
+  const svgs = await renderMermaid(sources, { cacheDir: path.join(root, '.cache', 'diagrams') });
+  return new Map(views.map((v) => [v.name, { ...v, mermaid: sources.get(v.name)!, svg: svgs.get(v.name)! }]));
+}
