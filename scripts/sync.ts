@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand, UsageError } from '../src/cli/args.ts';
+import { oneOf, parseCommandLine, parseNow, runCommand, UsageError } from '../src/cli/args.ts';
+import { openOrRefuse } from '../src/cli/open-or-refuse.ts';
 import { headCommit } from '../src/git/history.ts';
 import { InterHubError } from '../src/interhub/errors.ts';
-import { openInventory } from '../src/inventory.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
-import { directorySource } from '../src/load/source.ts';
-import { renderDiagnostics } from '../src/output/diagnostics.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 import { bootstrap, BOOTSTRAP_RUNBOOK } from '../src/sync/bootstrap.ts';
 import { interHubBase, requireRuntimeCredentials, syncConfigFromEnv } from '../src/sync/config.ts';
@@ -81,16 +79,15 @@ await runCommand(async () => {
   const discoverFile = args['discover-report'];
   const discover = discoverFile ? { report: await readDiscoverReport(discoverFile), file: discoverFile } : undefined;
 
-  const { graph, diagnostics, errors } = await openInventory(directorySource(args.root), {
+  const opened = await openOrRefuse(args.root, {
     now: parseNow(args.now),
     cache: await fileParseCache(args.root),
+    needsManifest: true,
+    refusal: 'sync: refused — the inventory fails validate; nothing was sent',
   });
-  if (errors > 0 || !graph.manifest) {
-    process.stderr.write(renderDiagnostics(diagnostics, 'text', { displayPath: displayPathFor(args.root), records: graph.size }));
-    err('sync: refused — the inventory fails validate; nothing was sent');
-    return 1;
-  }
-  const config = syncConfigFromEnv(process.env, graph.manifest.hub.slug, { hub: args.hub, siteUrl: args['site-url'] });
+  if (!opened) return 1;
+  const { graph, manifest } = opened;
+  const config = syncConfigFromEnv(process.env, manifest.hub.slug, { hub: args.hub, siteUrl: args['site-url'] });
   const commitSha = process.env['GITHUB_SHA'] || (await headCommit(args.root));
   const common = {
     base: config.base,
@@ -107,7 +104,7 @@ await runCommand(async () => {
       const result = await bootstrap({
         base: config.base,
         operatorKey: config.operatorKey,
-        manifest: graph.manifest,
+        manifest,
         ...(config.clientId && config.key ? { existing: { clientId: config.clientId, key: config.key } } : {}),
         log: err,
       });
