@@ -33,7 +33,7 @@ export interface FieldTarget {
   value: Evidence | string;
 }
 
-export interface FieldChange extends FieldTarget {
+export interface EvidenceFieldEdit extends FieldTarget {
   file: string;
   recordId: string;
   action: 'add' | 'replace';
@@ -43,7 +43,7 @@ export interface FieldChange extends FieldTarget {
 export interface EvidencePlan {
   targets: readonly EvidenceTarget[];
   changes: EvidenceChange[];
-  fieldChanges: FieldChange[];
+  fieldChanges: EvidenceFieldEdit[];
   /** The new text of every edited file, by inventory-relative path. */
   texts: Map<string, string>;
   /** The inventory as it reads with the edits: what gates become. */
@@ -82,7 +82,7 @@ export async function planEvidence(
     changes.push({ file: record.file, recordId: record.id, ...(item.requirement ? { requirement: item.requirement } : {}), action: splice.action, item, hunks: splice.hunks });
   }
   const fields = options.fields ?? [];
-  const fieldChanges: FieldChange[] = [];
+  const fieldChanges: EvidenceFieldEdit[] = [];
   for (const target of fields) {
     const splice = await edit(target.record.file, (text) => spliceField(text, target.field, target.value));
     fieldChanges.push({ ...target, file: target.record.file, recordId: target.record.id, action: splice.action, hunks: splice.hunks });

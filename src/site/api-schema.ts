@@ -146,7 +146,7 @@ export type ApiSchemas = ReturnType<typeof apiSchemas>;
 export type InventoryDocument = z.infer<ApiSchemas['inventory']>;
 export type RecordDocument = z.infer<ApiSchemas['record']>;
 export type GatesDocument = z.infer<ApiSchemas['gates']>;
-export type RecordEntry = InventoryDocument['records'][number];
+export type ApiRecordEntry = InventoryDocument['records'][number];
 export type GateFacts = z.infer<typeof gateFactsSchema>;
 
 const DOCUMENTS = {

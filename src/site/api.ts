@@ -4,7 +4,7 @@ import { impactOf, type ImpactSide } from '../graph/impact.ts';
 import type { AnyRecord } from '../load/model-inventory.ts';
 import { fieldPath } from '../views/fields.ts';
 import { recordPath } from '../views/paths.ts';
-import { API_VERSION, type GateFacts, type GatesDocument, type InventoryDocument, type RecordDocument, type RecordEntry } from './api-schema.ts';
+import { API_VERSION, type GateFacts, type GatesDocument, type InventoryDocument, type RecordDocument, type ApiRecordEntry } from './api-schema.ts';
 
 /**
  * The documents of the static read API, from the graph the pages show. Every
@@ -49,7 +49,7 @@ function gateFacts(status: GateStatus, now: number): GateFacts {
 
 const impactCounts = (side: ImpactSide) => ({ count: side.count, byKind: side.byKind });
 
-function derivedFacts(graph: InventoryGraph, record: AnyRecord): RecordEntry['derived'] {
+function derivedFacts(graph: InventoryGraph, record: AnyRecord): ApiRecordEntry['derived'] {
   const gate = record.kind === 'readiness-gate' ? graph.gateStatus(record.id) : undefined;
   const coverage = record.kind === 'service' ? graph.backupCoverage().find((c) => c.store.id === record.id) : undefined;
   const wave = record.kind === 'migration-wave' ? graph.waveReadiness().find((w) => w.wave.id === record.id) : undefined;
@@ -84,7 +84,7 @@ function derivedFacts(graph: InventoryGraph, record: AnyRecord): RecordEntry['de
   };
 }
 
-function recordEntry(graph: InventoryGraph, record: AnyRecord): RecordEntry {
+function recordEntry(graph: InventoryGraph, record: AnyRecord): ApiRecordEntry {
   return {
     id: record.id,
     kind: record.kind,
@@ -98,13 +98,13 @@ function recordEntry(graph: InventoryGraph, record: AnyRecord): RecordEntry {
       incoming: graph.incoming(record.id).map((r) => ({ field: r.field, path: fieldPath(r.path), from: r.from })),
     },
     derived: derivedFacts(graph, record),
-  } as RecordEntry;
+  } as ApiRecordEntry;
 }
 
 /** Entries are derived once per graph: inventory.json and every record file share them. */
-const entries = new WeakMap<InventoryGraph, Map<string, RecordEntry>>();
+const entries = new WeakMap<InventoryGraph, Map<string, ApiRecordEntry>>();
 
-function entriesOf(graph: InventoryGraph): Map<string, RecordEntry> {
+function entriesOf(graph: InventoryGraph): Map<string, ApiRecordEntry> {
   let map = entries.get(graph);
   if (!map) entries.set(graph, (map = new Map(graph.all().map((r) => [r.id, recordEntry(graph, r)]))));
   return map;

@@ -1,7 +1,7 @@
 import { InterHubClient, type ClientOptions } from '../interhub/client.ts';
 import { AuthError } from '../interhub/errors.ts';
 import { probeBootstrapGate, type GateVerdict } from '../interhub/gate-probe.ts';
-import { apiConsumerSchema, keyCreatedSchema, manifestSchema, type ApiConsumer, type HubManifest, type ManifestCreate } from '../interhub/wire/bootstrap.ts';
+import { apiConsumerSchema, keyCreatedSchema, hubManifestSchema, type ApiConsumer, type HubManifest, type ManifestCreate } from '../interhub/wire/bootstrap.ts';
 import { hubSchema, type Hub } from '../interhub/wire/hubs.ts';
 import { routePath } from '../interhub/wire/routes.ts';
 import { RUNTIME_KEY_SCOPES } from '../interhub/wire/token.ts';
@@ -74,16 +74,16 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
       declaredPolicyScopes: manifest.declaredPolicyScopes,
     };
     const findManifest = async () =>
-      (await client.listAll('manifests', manifestSchema, 'operator', { hubId: hub!.id })).find((m) => m.hubId === hub!.id && matches(m, wanted));
+      (await client.listAll('manifests', hubManifestSchema, 'operator', { hubId: hub!.id })).find((m) => m.hubId === hub!.id && matches(m, wanted));
     let remoteManifest = await findManifest();
     let manifestStep: BootstrapStep = 'reused';
     if (!remoteManifest) {
-      remoteManifest = (await client.post(routePath('manifests'), wanted, manifestSchema, 'operator', { kind: 'lookup', find: findManifest })).value;
+      remoteManifest = (await client.post(routePath('manifests'), wanted, hubManifestSchema, 'operator', { kind: 'lookup', find: findManifest })).value;
       manifestStep = 'created';
     }
     if (remoteManifest.status !== 'active') {
       // Activating twice is harmless, so a lost answer may simply be repeated.
-      remoteManifest = (await client.post(routePath('manifestActivate', remoteManifest.id), {}, manifestSchema, 'operator', { kind: 'repeat' })).value;
+      remoteManifest = (await client.post(routePath('manifestActivate', remoteManifest.id), {}, hubManifestSchema, 'operator', { kind: 'repeat' })).value;
       if (manifestStep === 'reused') manifestStep = 'activated';
     }
 

@@ -20,11 +20,11 @@ export const manifestCreateSchema = z.object({
 });
 export type ManifestCreate = z.infer<typeof manifestCreateSchema>;
 
-export const manifestSchema = manifestCreateSchema.extend({
+export const hubManifestSchema = manifestCreateSchema.extend({
   id: z.string().min(1),
   status: z.enum(MANIFEST_STATUSES),
 });
-export type HubManifest = z.infer<typeof manifestSchema>;
+export type HubManifest = z.infer<typeof hubManifestSchema>;
 
 export const apiConsumerCreateSchema = z.object({
   name: z.string().min(1),
