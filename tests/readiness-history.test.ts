@@ -1,4 +1,4 @@
-import { appendFile, chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,22 @@ describe('readiness over time', () => {
       counting.restore();
       await rm(path.join(repo.root, CACHE), { force: true });
     }
+  });
+
+  it('never reads a link in the history as a record, even one whose target text is a valid gate', async () => {
+    const root = await fixture();
+    await gitInit(root);
+    await commitAll(root, 'day one', '2026-06-10T12:00:00Z');
+    // Git stores a link as a blob of its target path; this target is YAML for a whole gate of the wave.
+    const target = 'id: linked\ntitle: Linked\nowner: railiance-platform\npolicyScope: ops-backup-retention\nstatus: pending\nwave: old-to-new\nrequirement: r\n';
+    await symlink(target, path.join(root, 'gates/linked.yaml'));
+    await commitAll(root, 'a link', '2026-06-11T12:00:00Z');
+    const { graph } = await open(root);
+    const steps = await readinessHistory(root, graph);
+    expect(steps.map((s) => s.waves['old-to-new'])).toEqual([
+      { passed: 0, failed: 0, stale: 0, pending: 2 },
+      { passed: 0, failed: 0, stale: 0, pending: 2 },
+    ]);
   });
 
   it('shows the history up to the build\'s moment: later commits are left out', async () => {

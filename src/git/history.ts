@@ -67,7 +67,8 @@ export interface TreeChangeCommit {
   /** Committer date: when the change landed on the line, which is what a day's state reflects. */
   committedAt: string;
   subject: string;
-  changes: Array<{ path: string; blob: string | null }>;
+  /** `mode` is git's file mode after the commit (100644, 120000 for a link, 160000 for a submodule). */
+  changes: Array<{ path: string; blob: string | null; mode: string }>;
 }
 
 const NO_BLOB = /^0+$/;
@@ -100,8 +101,8 @@ export async function readTreeChanges(root: string, paths: readonly string[]): P
     const fields = entry.slice(end + 1).replace(/^\n/, '').split('\0');
     const changes: TreeChangeCommit['changes'] = [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
-      const blob = fields[i]!.split(' ')[3]!;
-      changes.push({ path: fields[i + 1]!, blob: NO_BLOB.test(blob) ? null : blob });
+      const [, mode, , blob] = fields[i]!.split(' ') as [string, string, string, string];
+      changes.push({ path: fields[i + 1]!, blob: NO_BLOB.test(blob) ? null : blob, mode });
     }
     return { sha, committedAt, subject, changes };
   });

@@ -24,6 +24,14 @@ export type FileProblem =
 export type FileRead = { ok: true; text: string } | { ok: false; problem: FileProblem };
 
 /** The problem of an entry that is not a regular file; undefined for a file. */
+/** Git's file modes: a link is stored as a blob holding its target, and is never read as one. */
+const GIT_MODES: Record<string, EntryType> = { '040000': 'directory', '120000': 'symlink', '160000': 'submodule' };
+
+/** What a git tree entry of this mode is, under the same rules as the working tree's entries. */
+export function entryTypeOfGitMode(mode: string): EntryType {
+  return GIT_MODES[mode] ?? 'file';
+}
+
 export function entryProblem(type: EntryType): FileProblem | undefined {
   if (type === 'file') return undefined;
   if (type === 'symlink') return { code: 'symlink' };

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { readBlobs } from '../git/blobs.ts';
-import { decodeText, entryProblem, MAX_RECORD_BYTES, refused, type EntryType } from './file-rules.ts';
+import { decodeText, entryProblem, entryTypeOfGitMode, MAX_RECORD_BYTES, refused, type EntryType } from './file-rules.ts';
 import type { InventorySource, SourceEntry } from './source.ts';
 
 const run = promisify(execFile);
@@ -47,7 +47,7 @@ export async function gitSource(root: string, ref: string): Promise<InventorySou
     const full = entry.slice(tab + 1);
     if (prefix && !full.startsWith(`${prefix}/`)) continue;
     const file = prefix ? full.slice(prefix.length + 1) : full;
-    const type = MODES[mode!] ?? 'file';
+    const type = entryTypeOfGitMode(mode!);
     nodes.set(file, { type, sha: sha!, size: Number(size) });
     const slash = file.lastIndexOf('/');
     const dir = slash < 0 ? '' : file.slice(0, slash);
@@ -70,9 +70,6 @@ export async function gitSource(root: string, ref: string): Promise<InventorySou
     },
   };
 }
-
-/** Git's file modes: a link is stored as a blob holding its target, and is never read as one. */
-const MODES: Record<string, EntryType> = { '040000': 'directory', '120000': 'symlink', '160000': 'submodule' };
 
 /**
  * Reads blobs by sha; the reads asked for in one turn of the event loop (the

@@ -4,7 +4,7 @@ import { readBlobs } from '../git/blobs.ts';
 import { readTreeChanges, type TreeChangeCommit } from '../git/history.ts';
 import type { EffectiveStatus } from '../graph/gate-status.ts';
 import { InventoryGraph } from '../graph/graph.ts';
-import { decodeText, MAX_RECORD_BYTES, refused } from '../load/file-rules.ts';
+import { decodeText, entryProblem, entryTypeOfGitMode, MAX_RECORD_BYTES, refused, type EntryType } from '../load/file-rules.ts';
 import { loadInventory } from '../load/loader.ts';
 import { modelInventory } from '../load/model-inventory.ts';
 import { fileParseCache } from '../load/parse-cache.ts';
@@ -97,13 +97,14 @@ async function evaluate(root: string, current: InventoryGraph): Promise<Readines
 
   const cacheFile = path.join(root, CACHE_FILE);
   const cached = await readCache(cacheFile);
-  const steps = days.map(([day, i]): ReadinessStep & { key: string; tree: Map<string, string> } => {
+  const steps = days.map(([day, i]): ReadinessStep & { key: string; tree: Map<string, TreeEntry> } => {
     const at = Math.min(Date.parse(`${day}T00:00:00Z`) + DAY_MS - 1, now);
     const { sha, subject } = commits[i]!;
     return { day, at, commit: { sha, subject }, waves: {}, key: `${sha}@${at}`, tree: trees.get(i)! };
   });
   const todo = steps.filter((s) => !cached[s.key]);
-  const blobs = await readBlobs(root, [...new Set(todo.flatMap((s) => [...s.tree.values()]))]);
+  // Links and submodules are never read: their blob is a target path or absent, and the loader reports them.
+  const blobs = await readBlobs(root, [...new Set(todo.flatMap((s) => [...s.tree.values()].filter((e) => e.type === 'file').map((e) => e.blob)))]);
   // Files a day shares with the working tree are parsed already (the site's content-hash cache), and a file
   // unchanged between days is parsed once; the site's own run saves that cache, this one only reads it.
   const parseCache = { ...(await fileParseCache(root)), save: async () => {} };
@@ -120,14 +121,19 @@ async function evaluate(root: string, current: InventoryGraph): Promise<Readines
   return steps.map(({ key: _key, tree: _tree, ...step }) => step);
 }
 
+interface TreeEntry {
+  blob: string;
+  type: EntryType;
+}
+
 /** The path → blob map after each wanted commit, replaying the changes from the first commit on. */
-function treesAt(commits: readonly TreeChangeCommit[], wanted: ReadonlySet<number>): Map<number, Map<string, string>> {
-  const tree = new Map<string, string>();
-  const out = new Map<number, Map<string, string>>();
+function treesAt(commits: readonly TreeChangeCommit[], wanted: ReadonlySet<number>): Map<number, Map<string, TreeEntry>> {
+  const tree = new Map<string, TreeEntry>();
+  const out = new Map<number, Map<string, TreeEntry>>();
   commits.forEach((commit, i) => {
     for (const change of commit.changes) {
       if (change.blob === null) tree.delete(change.path);
-      else tree.set(change.path, change.blob);
+      else tree.set(change.path, { blob: change.blob, type: entryTypeOfGitMode(change.mode) });
     }
     if (wanted.has(i)) out.set(i, new Map(tree));
   });
@@ -135,14 +141,14 @@ function treesAt(commits: readonly TreeChangeCommit[], wanted: ReadonlySet<numbe
 }
 
 /** A commit's files as the loader reads any source, under the same file rules. */
-function treeSource(label: string, tree: ReadonlyMap<string, string>, blobs: ReadonlyMap<string, Buffer>): InventorySource {
+function treeSource(label: string, tree: ReadonlyMap<string, TreeEntry>, blobs: ReadonlyMap<string, Buffer>): InventorySource {
   const children = new Map<string, Map<string, SourceEntry>>();
-  for (const file of tree.keys()) {
+  for (const [file, entry] of tree) {
     const parts = file.split('/');
     parts.forEach((name, i) => {
       const dir = parts.slice(0, i).join('/');
       const list = children.get(dir) ?? children.set(dir, new Map()).get(dir)!;
-      list.set(name, { name, type: i === parts.length - 1 ? 'file' : 'directory' });
+      list.set(name, { name, type: i === parts.length - 1 ? entry.type : 'directory' });
     });
   }
   return {
@@ -151,8 +157,11 @@ function treeSource(label: string, tree: ReadonlyMap<string, string>, blobs: Rea
       return [...(children.get(dir)?.values() ?? [])];
     },
     async read(file, limit = MAX_RECORD_BYTES) {
-      const sha = tree.get(file);
-      const bytes = sha === undefined ? undefined : blobs.get(sha);
+      const entry = tree.get(file);
+      if (entry === undefined) return undefined;
+      const problem = entryProblem(entry.type);
+      if (problem) return refused(problem);
+      const bytes = blobs.get(entry.blob);
       if (bytes === undefined) return undefined;
       if (bytes.length > limit) return refused({ code: 'file-too-large', size: bytes.length, limit });
       return decodeText(bytes);
