@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from '../browser/chromium.ts';
-import { codeVersion } from '../util/code-version.ts';
 
 const require = createRequire(import.meta.url);
 const MERMAID_JS = require.resolve('mermaid/dist/mermaid.min.js');
@@ -100,12 +100,12 @@ interface MermaidApi {
 }
 
 /**
- * Keyed by the code (mermaid's version is in the lockfile, its settings and the clean-up in src/) and the
- * source: \`npm run build\` lays diagrams out unbundled and \`astro build\` from its bundle, and both must
- * find the same entries.
+ * Keyed by mermaid's version, its settings, the clean-up and the source, all as data: `npm run build`
+ * lays diagrams out unbundled and `astro build` from its bundle, and both must find the same entries.
  */
 function cacheKeyer(): (name: string, source: string) => string {
-  const salt = `${codeVersion()}\0`;
+  const mermaidVersion = (JSON.parse(readFileSync(require.resolve('mermaid/package.json'), 'utf8')) as { version: string }).version;
+  const salt = `${mermaidVersion}\0${JSON.stringify(MERMAID_CONFIG)}\0${REMOTE_IMPORTS.map((r) => r.source).join('\0')}\0`;
   return (name, source) => createHash('sha256').update(salt).update(name).update('\0').update(source).digest('hex').slice(0, 40);
 }
 
@@ -139,7 +139,10 @@ async function prune(dir: string, keep: readonly string[]): Promise<void> {
   }
 }
 
+/** Font and stylesheet imports, as data so the cache key can say them. */
+const REMOTE_IMPORTS = [/@import\s+url\([^)]*\);?/g, /@import\s+["'][^"']*["'];?/g];
+
 /** Pages make no request to another host: drop any font or stylesheet import. */
 export function withoutRemoteImports(svg: string): string {
-  return svg.replace(/@import\s+url\([^)]*\);?/g, '').replace(/@import\s+["'][^"']*["'];?/g, '');
+  return REMOTE_IMPORTS.reduce((text, pattern) => text.replace(pattern, ''), svg);
 }
