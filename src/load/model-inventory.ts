@@ -48,7 +48,8 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
 
   const manifest = parseDocument(loaded.manifest, manifestSchema, diagnostics);
-  const owners = parseDocument(loaded.owners, ownersSchema, diagnostics) ?? [];
+  // A registry that does not load leaves its names unchecked (vocabulary.unloaded), not every record in error.
+  const owners = parseDocument(loaded.owners, ownersSchema, diagnostics);
   const vocabulary = vocabularyOf(manifest, owners);
   const schemas = buildSchemas(vocabulary);
   const vocabularyKey = createHash('sha1').update(JSON.stringify(vocabulary)).digest('base64');
@@ -89,7 +90,7 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
     ...(loaded.owners ? { ownersDocument: loaded.owners } : {}),
     seedTexts: loaded.seedTexts,
     dotfiles: loaded.dotfiles,
-    owners,
+    owners: owners ?? [],
     vocabulary,
     schemas,
     diagnostics,
