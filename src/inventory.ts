@@ -5,9 +5,13 @@ import { loadInventory, type LoadOptions } from './load/loader.ts';
 import type { InventorySource } from './load/source.ts';
 import { modelInventory, type ModelledInventory } from './load/model-inventory.ts';
 
-export interface OpenedInventory {
+/** An inventory as a graph, before the checks: what diff needs of its base. */
+export interface InventoryModel {
   graph: InventoryGraph;
   modelled: ModelledInventory;
+}
+
+export interface OpenedInventory extends InventoryModel {
   diagnostics: Diagnostic[];
   errors: number;
 }
@@ -19,10 +23,23 @@ export interface OpenOptions extends LoadOptions {
 
 /** The one way through the house: files → load → model → graph → checks. */
 export async function openInventory(source: InventorySource, options: OpenOptions): Promise<OpenedInventory> {
+  return checkInventory(await modelAndGraph(source, options));
+}
+
+/** files → load → model → graph; the cache, when given, is saved once the records are modelled. */
+export async function modelAndGraph(source: InventorySource, options: OpenOptions): Promise<InventoryModel> {
   const loaded = await loadInventory(source, options);
   const modelled = modelInventory(loaded, options.cache);
   await options.cache?.save();
-  const graph = new InventoryGraph(modelled, options.now);
-  const diagnostics = runChecks(modelled, graph);
+  return { graph: new InventoryGraph(modelled, options.now), modelled };
+}
+
+/** Every check over a modelled inventory, with the diagnostics of loading and modelling it. */
+export function checkInventory(model: InventoryModel): OpenedInventory {
+  return withDiagnostics(model, runChecks(model.modelled, model.graph));
+}
+
+/** A modelled inventory with its diagnostics, when they are known already (validate's stored result for the same files). */
+export function withDiagnostics({ graph, modelled }: InventoryModel, diagnostics: Diagnostic[]): OpenedInventory {
   return { graph, modelled, diagnostics, errors: diagnostics.filter((d) => d.severity === 'error').length };
 }

@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { openInventory, type OpenedInventory, type OpenOptions } from '../inventory.ts';
+import { TOP_FOLDERS } from '../load/list-records.ts';
 import { directorySource } from '../load/source.ts';
+import { indexedSource, readTreeIndex } from '../load/tree-index.ts';
 import { MANIFEST_FILE, type Manifest } from '../model/vocabulary.ts';
 import { renderDiagnostics } from '../output/diagnostics.ts';
 import { displayPathFor } from './args.ts';
@@ -26,7 +28,9 @@ export async function openOrRefuse(root: string, options: RefuseOptions & { need
 export async function openOrRefuse(root: string, options: RefuseOptions): Promise<OpenedInventory | undefined>;
 export async function openOrRefuse(root: string, options: RefuseOptions): Promise<OpenedInventory | OpenedWithManifest | undefined> {
   const { refusal, tolerate, needsManifest, ...open } = options;
-  const opened = await openInventory(directorySource(root), open);
+  // With the record cache, files unchanged since validate last ran (its tree index) are not read at all.
+  const source = open.cache ? indexedSource(root, await readTreeIndex(root), TOP_FOLDERS).source : directorySource(root);
+  const opened = await openInventory(source, open);
   const manifest = opened.graph.manifest;
   const manifestMissing = needsManifest === true && manifest === undefined;
   const blocking = opened.diagnostics.filter(

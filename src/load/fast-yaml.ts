@@ -77,21 +77,27 @@ const DIGITS = [...'0123456789'];
 const intTag = defineScalarTag('tag:yaml.org,2002:int', {
   implicit: true,
   implicitFirstChars: ['-', '+', ...DIGITS],
-  resolve: (s) =>
-    INT_OCT.test(s) ? number(parseInt(s.slice(2), 8)) : INT.test(s) ? number(parseInt(s, 10)) : INT_HEX.test(s) ? number(parseInt(s.slice(2), 16)) : NOT_RESOLVED,
+  resolve: (s) => (isInt(s) ? number(s[1] === 'o' ? parseInt(s.slice(2), 8) : s[1] === 'x' ? parseInt(s.slice(2), 16) : parseInt(s, 10)) : NOT_RESOLVED),
   identify: () => false,
 });
 const floatTag = defineScalarTag('tag:yaml.org,2002:float', {
   implicit: true,
   implicitFirstChars: ['-', '+', '.', ...DIGITS],
-  resolve: (s) => (FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s) ? number(parseFloat(s)) : NOT_RESOLVED),
+  // .inf and .nan are flagged like other numbers JSON cannot hold: the full parser reads them.
+  resolve: (s) => (FLOAT.test(s) || FLOAT_EXP.test(s) ? number(parseFloat(s)) : FLOAT_NAN.test(s) ? number(NaN) : NOT_RESOLVED),
   identify: () => false,
 });
 const SCHEMA = new Schema([strTag, seqTag, mapTag, nullCoreTag, boolCoreTag, intTag, floatTag]);
 
+// The second character picks the one integer form a scalar can have (0o17, 0x1F, 42).
+const isInt = (s: string) => (s[1] === 'o' ? INT_OCT.test(s) : s[1] === 'x' ? INT_HEX.test(s) : INT.test(s));
+
 /** A plain scalar the core schema reads as something other than a string. */
 function notAString(plain: string): boolean {
-  return NULL.test(plain) || BOOL.test(plain) || INT.test(plain) || INT_OCT.test(plain) || INT_HEX.test(plain) || FLOAT_NAN.test(plain) || FLOAT_EXP.test(plain) || FLOAT.test(plain);
+  const c = plain[0];
+  // Most keys start with a letter no null, boolean or number starts with.
+  if (c !== undefined && /[a-zA-Z_]/.test(c) && !'nNtTfF'.includes(c)) return false;
+  return NULL.test(plain) || BOOL.test(plain) || isInt(plain) || FLOAT.test(plain) || FLOAT_EXP.test(plain) || FLOAT_NAN.test(plain);
 }
 
 /** The longest implicit key the full parser takes. */
@@ -149,7 +155,8 @@ function plainDocument(text: string, events: readonly Event[]): boolean {
 /** A key both parsers read as the same string: a plain one the core schema leaves a string, or a quoted one, on one line after no `?`. */
 function stringKey(text: string, key: ScalarEvent): boolean {
   if (key.valueStart === -1 || key.valueEnd - key.valueStart > MAX_KEY) return false;
-  if (text.slice(key.valueStart, key.valueEnd).includes('\n')) return false;
+  const newline = text.indexOf('\n', key.valueStart);
+  if (newline !== -1 && newline < key.valueEnd) return false;
   const value = getScalarValue(text, key);
   if (value === '<<' || value === '__proto__') return false;
   if (key.style === SCALAR_STYLE.PLAIN && notAString(value)) return false;

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { readBlobs } from '../git/blobs.ts';
@@ -20,7 +20,8 @@ async function git(cwd: string, args: string[]): Promise<string> {
  * checkout, the working tree untouched. One `ls-tree` lists every entry with
  * its mode and size, and one `cat-file --batch` reads the blobs a load asks
  * for, whatever their number. Links, submodules and blobs over the limit are
- * refused from the listing, without reading them.
+ * refused from the listing, without reading them. The listing names each
+ * blob's id, so a blob whose parse is cached is not read at all (`keyOf`).
  */
 export async function gitSource(root: string, ref: string): Promise<InventorySource> {
   let top: string;
@@ -67,6 +68,15 @@ export async function gitSource(root: string, ref: string): Promise<InventorySou
       if (problem) return refused(problem);
       if (node.size > limit) return refused({ code: 'file-too-large', size: node.size, limit });
       return decodeText(await blob(node.sha));
+    },
+    keyOf(file) {
+      const node = nodes.get(file);
+      return node?.type === 'file' && node.size <= MAX_RECORD_BYTES ? node.sha : undefined;
+    },
+    readNow(file) {
+      const node = nodes.get(file);
+      if (node?.type !== 'file' || node.size > MAX_RECORD_BYTES) return undefined;
+      return decodeText(execFileSync('git', ['-C', top, 'cat-file', 'blob', node.sha], { maxBuffer: MAX_RECORD_BYTES + 1 }));
     },
   };
 }

@@ -59,17 +59,16 @@ export async function loadInventory(source: InventorySource, options: LoadOption
   const readNamed = (file: string, limit?: number) => (readable(file) ? source.read(file, limit) : Promise.resolve(undefined));
 
   // A file the source knows by content key (unchanged since the last run, or
-  // named by a git tree) whose parse is cached is not read at all.
+  // named by a git tree) whose parse is cached is not read at all. Keys are
+  // only worked out for a cache.
   const cache = options.parser === 'full' ? undefined : options.cache;
-  const known = listing.records.map((r): { blob: string; parsed: ParsedFile } | undefined => {
-    const blob = r.problem || !cache ? undefined : source.keyOf?.(r.file);
-    const parsed = blob === undefined ? undefined : cache!.get(parseKey(r.layout.format, blob));
-    return parsed && { blob: blob!, parsed };
-  });
+  const keyOf = (file: string) => (cache ? source.keyOf?.(file) : undefined);
+  const known = listing.records.map((r) => (r.problem ? undefined : keyOf(r.file)));
+  const cachedParse = listing.records.map((r, i) => (known[i] === undefined ? undefined : cache!.get(parseKey(r.layout.format, known[i]))));
 
   // One batch of reads, so a git source fetches every blob in one go.
   const [reads, manifestRead, ownersRead, widgetSeedRead] = await Promise.all([
-    Promise.all(listing.records.map((r, i) => (r.problem || known[i] ? undefined : source.read(r.file)))),
+    Promise.all(listing.records.map((r, i) => (r.problem || cachedParse[i] ? undefined : source.read(r.file)))),
     readNamed(MANIFEST_FILE),
     readNamed(OWNERS_FILE),
     readNamed(WIDGET_SEED_FILE, MAX_GENERATED_BYTES),
@@ -88,21 +87,22 @@ export async function loadInventory(source: InventorySource, options: LoadOption
   const widgetSeedText = textOf(WIDGET_SEED_FILE, widgetSeedRead);
 
   // Only files read as text are parsed; the rest keep their place in `parsed` as undefined.
-  const input = (text: string | undefined, format: FileFormat) => (text === undefined ? undefined : { text, format, key: parseKey(format, blobId(text)) });
+  const input = (text: string | undefined, format: FileFormat, blob: string | undefined) =>
+    text === undefined ? undefined : { text, format, ...(cache ? { key: parseKey(format, blob ?? blobId(text)) } : {}) };
   const inputs = [
-    ...listing.records.map((r, i) => input(texts[i], r.layout.format)),
-    input(manifestText, 'yaml'),
-    input(ownersText, 'yaml'),
+    ...listing.records.map((r, i) => input(texts[i], r.layout.format, known[i])),
+    input(manifestText, 'yaml', keyOf(MANIFEST_FILE)),
+    input(ownersText, 'yaml', keyOf(OWNERS_FILE)),
   ];
   const results = parseMany(inputs.filter((i) => i !== undefined), cache, options.parser);
   let next = 0;
-  const parsed = inputs.map((i, n) => (i === undefined ? known[n]?.parsed : results[next++]));
-  const keys = inputs.map((i, n) => i?.key ?? (known[n] ? parseKey(listing.records[n]!.layout.format, known[n].blob) : undefined));
+  const parsed = inputs.map((i, n) => (i === undefined ? cachedParse[n] : results[next++]));
+  const keys = inputs.map((i, n) => i?.key ?? (cachedParse[n] ? parseKey(listing.records[n]!.layout.format, known[n]!) : undefined));
   /** The text of a file for its positions: read now when `keyOf` spared reading it, and only if it is still the content the cache knew. */
   const textFor = (n: number): string | undefined => {
-    if (texts[n] !== undefined || !known[n]) return texts[n];
+    if (texts[n] !== undefined || !cachedParse[n]) return texts[n];
     const now = source.readNow?.(listing.records[n]!.file);
-    return now?.ok && blobId(now.text) === known[n].blob ? now.text : undefined;
+    return now?.ok && blobId(now.text) === known[n] ? now.text : undefined;
   };
 
   const files: LoadedFile[] = [];

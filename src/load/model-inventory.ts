@@ -13,6 +13,8 @@ export interface InventoryRecord<K extends Kind = Kind> {
   id: string;
   kind: K;
   file: string;
+  /** The key of its file's content (parse-cache.ts): two records with the same key hold the same data. */
+  key?: string;
   data: RecordData<K>;
   body?: string;
   positions: SourcePositions;
@@ -75,6 +77,7 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
       id: (modelled.data as { id: string }).id,
       kind: file.kind,
       file: file.file,
+      ...(file.key !== undefined ? { key: file.key } : {}),
       data: modelled.data,
       positions: file.positions,
       ...(file.body !== undefined ? { body: file.body } : {}),

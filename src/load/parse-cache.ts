@@ -110,7 +110,7 @@ export async function fileParseCache(root: string): Promise<ParseCache> {
       if (changed <= REWRITE_AFTER + count(used) / 50) return;
       // A cache that cannot be written (read-only checkout) only costs speed.
       try {
-        await writeFileAtomic(file, JSON.stringify(used));
+        await writeFileAtomic(file, JSON.stringify(used), undefined, { durable: false });
       } catch {
         return;
       }

@@ -1,5 +1,12 @@
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { PathSegment } from '../model/references.ts';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+
+// The position-keeping parser (some sixty modules) is loaded the first time a
+// file needs it: most runs read every file on the fast path (fast-yaml.ts).
+// Loaded with require because positions are asked for synchronously.
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 export interface Position {
   line: number;
@@ -32,6 +39,7 @@ export function pathKey(path: readonly PathSegment[]): string {
  * at its line. The result is plain data, cheap to cache or pass between threads.
  */
 export function parseYaml(text: string): ParsedYaml {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): Position => {
@@ -57,32 +65,33 @@ function firstLine(message: string): string {
 }
 
 function collect(
-  node: Node,
+  node: Yaml.Node,
   path: PathSegment[],
   out: PositionTable,
   at: (offset: number) => Position,
 ): void {
+  const { isMap, isScalar, isSeq } = yaml();
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const keyNode = pair.key as Node | null;
+      const keyNode = pair.key as Yaml.Node | null;
       const childPath = [...path, key];
       const offset = keyNode?.range?.[0];
       if (offset !== undefined) {
         const { line, col } = at(offset);
         out.push([pathKey(childPath), line, col]);
       }
-      if (pair.value) collect(pair.value as Node, childPath, out, at);
+      if (pair.value) collect(pair.value as Yaml.Node, childPath, out, at);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
       const childPath = [...path, i];
-      const offset = (item as Node | null)?.range?.[0];
+      const offset = (item as Yaml.Node | null)?.range?.[0];
       if (offset !== undefined) {
         const { line, col } = at(offset);
         out.push([pathKey(childPath), line, col]);
       }
-      if (item) collect(item as Node, childPath, out, at);
+      if (item) collect(item as Yaml.Node, childPath, out, at);
     });
   }
 }

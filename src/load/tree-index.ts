@@ -1,8 +1,10 @@
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { blobId } from '../util/blob-id.ts';
+import { codeVersion } from '../util/code-version.ts';
 import { directorySource, entryType, type InventorySource, type SourceEntry } from './source.ts';
 
 /**
@@ -39,6 +41,18 @@ const VERSION = 'tree-index-v1';
  * changed again within the same stamp, so its content is compared instead.
  */
 export const RACY_MS = 2_000;
+
+/** What validate prints and keeps for a run that finds nothing changed; diff reads it for its head. */
+export interface Validation {
+  diagnostics: Diagnostic[];
+  records: number;
+  dotfiles: string[];
+}
+
+/** The key a validation is stored under: the same code judging at the same moment (evidence ages against it). */
+export function validationKey(now: number): string {
+  return JSON.stringify({ code: codeVersion(), now });
+}
 
 const indexFile = (root: string) => path.join(root, '.cache', `${VERSION}.json`);
 
@@ -83,12 +97,15 @@ function treeUnchanged(root: string, index: TreeIndex): boolean {
 /**
  * A source over the working tree at `root` that records what a run lists and
  * reads, and knows (`keyOf`) the files unchanged since `previous`. `save`
- * writes the new index, with the run's result when given.
+ * writes the new index, with the run's result when given. `unchanged` says
+ * the caller found the whole tree as `previous` recorded it (storedResult),
+ * so each file's key is taken without stamping it again.
  */
 export function indexedSource(
   root: string,
   previous: TreeIndex | undefined,
   rootNames: readonly string[],
+  unchanged = false,
 ): { source: InventorySource; save: (result?: { key: string; value: unknown }) => Promise<void> } {
   const base = directorySource(root);
   const time = Date.now();
@@ -110,7 +127,9 @@ export function indexedSource(
     },
     keyOf(file) {
       const old = previous?.files[file];
-      if (!old || old[4] === '' || racy(old, previous!.time)) return undefined;
+      if (!old || old[4] === '') return undefined;
+      if (unchanged) return old[4];
+      if (racy(old, previous!.time)) return undefined;
       const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
       if (stat === undefined || !sameStamp(old, stat)) return undefined;
       files[file] = old;
@@ -123,7 +142,7 @@ export function indexedSource(
     async save(result) {
       const index: TreeIndex = { version: VERSION, time, rootNames: [...rootNames], dirs, files, ...(result ? { result } : {}) };
       // An index that cannot be written (read-only checkout) only costs speed.
-      await writeFileAtomic(indexFile(root), JSON.stringify(index)).catch(() => {});
+      await writeFileAtomic(indexFile(root), JSON.stringify(index), undefined, { durable: false }).catch(() => {});
     },
   };
 }

@@ -9,13 +9,15 @@ import path from 'node:path';
  * record), flushed to disk, then renamed over the target. A writer killed
  * before the rename leaves the target as it was. Concurrent read-modify-write
  * cycles need a lock on top (see file-lock.ts): a rename alone can lose the
- * other run's changes.
+ * other run's changes. A cache, which a reader recomputes when it finds it
+ * empty or unreadable (as after a crash between rename and flush), may skip
+ * the flush (`durable: false`) and the wait for the disk it costs.
  */
-export async function writeFileAtomic(file: string, text: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(file: string, text: string, mode = 0o644, { durable = true } = {}): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, text, { mode, flush: true });
+    await writeFile(temp, text, { mode, flush: durable });
     pauseBeforeRenameForTests(temp);
     await rename(temp, file);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Git's object id of a file's content (`git hash-object`): a file read from
@@ -6,5 +6,5 @@ import { createHash } from 'node:crypto';
  * the same id, so a cache keyed by it serves both without reading the blob.
  */
 export function blobId(text: string): string {
-  return createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+  return hash('sha1', `blob ${Buffer.byteLength(text)}\0${text}`);
 }
