@@ -1,10 +1,12 @@
 import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand, UsageError } from '../src/cli/args.ts';
 import { compareInventories } from '../src/diff/change-set.ts';
 import { neighbourhoodMermaid } from '../src/diff/neighbourhood.ts';
-import { openInventory } from '../src/inventory.ts';
+import { checkInventory, modelAndGraph, openInventory, withDiagnostics } from '../src/inventory.ts';
 import { gitSource, GitRefError } from '../src/load/git-source.ts';
+import { TOP_FOLDERS } from '../src/load/list-records.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
-import { directorySource, type InventorySource } from '../src/load/source.ts';
+import type { InventorySource } from '../src/load/source.ts';
+import { indexedSource, readTreeIndex, storedResult, validationKey, type Validation } from '../src/load/tree-index.ts';
 import { DIFF_FORMATS, renderDiffReport } from '../src/output/diff-report.ts';
 
 const USAGE = 'usage: npm run diff -- --base REF [--head REF] [--format md|json] [--root DIR] [--now ISO]   (--head defaults to the working tree)';
@@ -26,14 +28,19 @@ await runCommand(async () => {
       throw err;
     }
   };
-  const [baseSource, headSource] = await Promise.all([source(args.base), args.head ? source(args.head) : directorySource(args.root)]);
-  // One content-hash cache for both sides: the files a change leaves alone are parsed once, and it is written once.
+  // The working tree through validate's tree index: files unchanged since validate ran are not read, and
+  // when none changed (at the same --now) validate's diagnostics are the head's. Git trees name their
+  // blobs: a blob the cache knows is not read either.
+  const index = args.head ? undefined : await readTreeIndex(args.root);
+  const validated = index && args.now !== undefined ? storedResult<Validation>(args.root, index, validationKey(now)) : undefined;
+  const [baseSource, headSource] = await Promise.all([source(args.base), args.head ? source(args.head) : indexedSource(args.root, index, TOP_FOLDERS, validated !== undefined).source]);
+  // One content-keyed cache for both sides: the files a change leaves alone are parsed and validated once, and it is written once.
   const cache = await fileParseCache(args.root);
   const shared = { ...cache, save: async () => {} };
-  const base = await openInventory(baseSource, { now, cache: shared });
-  const head = await openInventory(headSource, { now, cache: shared });
+  const base = await modelAndGraph(baseSource, { now, cache: shared });
+  const head = validated ? withDiagnostics(await modelAndGraph(headSource, { now, cache: shared }), validated.diagnostics) : await openInventory(headSource, { now, cache: shared });
   await cache.save();
-  const changes = compareInventories(base, head);
+  const changes = compareInventories(base, head, () => checkInventory(base).diagnostics);
   const diagram = neighbourhoodMermaid(changes, base.graph, head.graph);
   process.stdout.write(
     renderDiffReport(

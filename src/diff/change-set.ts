@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
-import type { OpenedInventory } from '../inventory.ts';
+import type { InventoryModel, OpenedInventory } from '../inventory.ts';
 import type { AnyRecord } from '../load/model-inventory.ts';
 import type { ChangeSet, FieldChange, GateTransition, RecordChange, RecordStatus, RelationChange, WaveChange } from '../output/diff-report.ts';
 import { flattenFields } from '../views/fields.ts';
@@ -58,7 +58,11 @@ function diagnosticKey(d: Diagnostic): string {
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function compareInventories(base: OpenedInventory, head: OpenedInventory): ChangeSet {
+/**
+ * `baseDiagnostics` is asked for only when the head has errors (to tell the
+ * new ones): a clean head spares running the checks over the base.
+ */
+export function compareInventories(base: InventoryModel, head: OpenedInventory, baseDiagnostics: () => readonly Diagnostic[]): ChangeSet {
   const bg = base.graph;
   const hg = head.graph;
   const records: RecordChange[] = [];
@@ -98,8 +102,8 @@ export function compareInventories(base: OpenedInventory, head: OpenedInventory)
       records.push(change('moved', after, before, { baseId: before.id, headId: after.id }));
       continue;
     }
-    // Same data means the same fields and relations: most records of a big inventory stop here.
-    if (before.file === after.file && before.body === after.body && sameValue(before.data, after.data)) continue;
+    // Same content (or same data) means the same fields and relations: most records of a big inventory stop here.
+    if (before.file === after.file && ((before.key !== undefined && before.key === after.key) || (before.body === after.body && sameValue(before.data, after.data)))) continue;
     const c = change('changed', after, before, { baseId: before.id, headId: after.id });
     if (c.fields.length > 0 || c.relations.gained.length > 0 || c.relations.lost.length > 0 || before.file !== after.file) records.push(c);
   }
@@ -128,8 +132,9 @@ export function compareInventories(base: OpenedInventory, head: OpenedInventory)
     };
   });
 
-  const baseErrors = new Set(base.diagnostics.filter((d) => d.severity === 'error').map(diagnosticKey));
-  const newErrors = head.diagnostics.filter((d) => d.severity === 'error' && !baseErrors.has(diagnosticKey(d)));
+  const headErrors = head.diagnostics.filter((d) => d.severity === 'error');
+  const baseErrors = new Set(headErrors.length > 0 ? baseDiagnostics().filter((d) => d.severity === 'error').map(diagnosticKey) : []);
+  const newErrors = headErrors.filter((d) => !baseErrors.has(diagnosticKey(d)));
   const count = (s: RecordStatus) => records.filter((r) => r.status === s).length;
   return {
     summary: {

@@ -19,7 +19,9 @@ export function changeImpact(records: readonly RecordChange[], base: InventoryGr
   const inHead = records.filter((r) => r.status !== 'removed').map((r) => r.id);
   const goneFromHead = records.flatMap((r) => (r.status === 'removed' ? [r.id] : r.status === 'renamed' ? [r.before!.id] : []));
   const reached = new Map<string, ImpactEntry>();
-  for (const entry of [...impactOf(head, inHead, 'downstream').entries, ...impactOf(base, goneFromHead, 'downstream').entries]) {
+  // Most changes remove nothing: the base then has no walk to do.
+  const fromBase = goneFromHead.length > 0 ? impactOf(base, goneFromHead, 'downstream').entries : [];
+  for (const entry of [...impactOf(head, inHead, 'downstream').entries, ...fromBase]) {
     if (!changed.has(entry.id) && !reached.has(entry.id)) reached.set(entry.id, entry);
   }
 
