@@ -1,17 +1,8 @@
 import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand } from '../src/cli/args.ts';
-import type { Diagnostic } from '../src/diagnostics/diagnostic.ts';
-import { readTreeIndex, storedResult, type TreeIndex } from '../src/load/tree-index.ts';
+import { readTreeIndex, storedResult, validationKey, type TreeIndex, type Validation } from '../src/load/tree-index.ts';
 import { DIAGNOSTIC_FORMATS, renderDiagnostics } from '../src/output/diagnostics.ts';
-import { codeVersion } from '../src/util/code-version.ts';
 
 const USAGE = 'usage: npm run validate -- [--root DIR] [--format text|json|github] [--now ISO] [--no-cache]';
-
-/** What validate prints, and all it keeps for a run that finds nothing changed. */
-interface Validation {
-  diagnostics: Diagnostic[];
-  records: number;
-  dotfiles: string[];
-}
 
 await runCommand(async () => {
   const args = parseCommandLine(process.argv.slice(2), {
@@ -26,7 +17,7 @@ await runCommand(async () => {
   const cached = !args['no-cache'];
   const index = cached ? await readTreeIndex(root) : undefined;
   // Evidence ages against --now: without it the clock has moved since the last run, so its result is not reused.
-  const key = cached && args.now !== undefined ? JSON.stringify({ code: codeVersion(), now }) : undefined;
+  const key = cached && args.now !== undefined ? validationKey(now) : undefined;
   // Nothing changed since the run that stored this result: answered without loading the model, the parser or any file.
   const { diagnostics, records, dotfiles } = (key && storedResult<Validation>(root, index, key)) || (await validate(root, now, cached, index, key));
   process.stdout.write(renderDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records, dotfiles }));
