@@ -58,6 +58,37 @@ export function medianOf(runs: number, once: () => TimedRun, before?: () => void
   return { ms: mid, all, stdout: results[0]!.stdout, ...(rss.length ? { maxRssMb: Math.max(...rss) } : {}) };
 }
 
+/**
+ * Runs each task once per round, round after round, and keeps each task's
+ * median: on a shared machine a load that comes and goes weighs on every
+ * task alike, so ratios between them hold up where single figures do not.
+ */
+export function interleaved<K extends string>(
+  rounds: number,
+  tasks: Record<K, { run: () => TimedRun; before?: () => void }>,
+): Record<K, TimedRun & { all: number[] }> {
+  const runs = Object.fromEntries(Object.keys(tasks).map((k) => [k, [] as TimedRun[]])) as Record<K, TimedRun[]>;
+  for (let i = 0; i < rounds; i++) {
+    for (const [k, task] of Object.entries(tasks) as Array<[K, { run: () => TimedRun; before?: () => void }]>) {
+      task.before?.();
+      runs[k].push(task.run());
+    }
+  }
+  return Object.fromEntries(
+    (Object.entries(runs) as Array<[K, TimedRun[]]>).map(([k, results]) => {
+      const all = results.map((r) => r.ms);
+      const rss = results.map((r) => r.maxRssMb).filter((v): v is number => v !== undefined);
+      return [k, { ms: median(all), all, stdout: results[0]!.stdout, ...(rss.length ? { maxRssMb: Math.max(...rss) } : {}) }];
+    }),
+  ) as Record<K, TimedRun & { all: number[] }>;
+}
+
+/** A figure beside its floor from the same rounds: its ratio to the floor, against at most `max` times it. */
+export function againstFloor(section: string, name: string, figure: TimedRun, floor: TimedRun, floorName: string, max: number): BenchRow {
+  const ratio = figure.ms / floor.ms;
+  return { section, name, value: Math.round(figure.ms), unit: 'ms', target: `≤ ${max}× ${floorName} (${ratio.toFixed(2)}×)`, ok: ratio <= max };
+}
+
 export function scratchDir(label: string): string {
   return mkdtempSync(path.join(tmpdir(), `ops-hub-bench-${label}-`));
 }
