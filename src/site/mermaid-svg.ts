@@ -5,7 +5,6 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../browser/chromium.ts';
 
 const require = createRequire(import.meta.url);
 const MERMAID_JS = require.resolve('mermaid/dist/mermaid.min.js');
@@ -49,7 +48,9 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
     return result;
   }
 
-  const browser = options.browser ?? (await launchChromium());
+  // Loaded only when a diagram is laid out: playwright takes a second or more to import, which a build
+  // whose diagrams are all cached should not pay.
+  const browser = options.browser ?? (await (await import('../browser/chromium.ts')).launchChromium());
   const context = await browser.newContext();
   try {
     const chunks = Array.from({ length: Math.min(PAGES, todo.length) }, (_, i) => todo.filter((_, j) => j % PAGES === i));
