@@ -9,7 +9,7 @@ import { manifestSchema, MANIFEST_FILE } from '../src/model/vocabulary.ts';
 
 const USAGE = `usage: npm run interhub:dev -- [--port N] [--host 127.0.0.1] [--data FILE] [--gate open|closed] [--seed-hub]
   faults: [--latency-ms N] [--rate-limit-every N] [--retry-after S] [--fail-every N]
-          [--drop-after-commit-every N] [--token-ttl-ms N] [--shift-pages-by N] [--route-status PATH=STATUS,…]
+          [--drop-after-commit-every N] [--token-ttl-ms N] [--token-uses N] [--shift-pages-by N] [--route-status PATH=STATUS,…]
   deployment: [--needs-token PATH,…] [--without [METHOD ]PATH,…] [--rename-field 'METHOD PATH FROM=TO',…] [--extra-fields]
               (PATH as in the API, e.g. /policy-scopes; a METHOD drops that method only, e.g. 'POST /annotations')
   keys from the environment: IHUB_OPERATOR_KEY (bootstrap routes), OPS_HUB_KEY (with --seed-hub)`;
@@ -23,6 +23,7 @@ const FAULT_FLAGS: Record<string, CountFault> = {
   'fail-every': 'failEvery',
   'drop-after-commit-every': 'dropAfterCommitEvery',
   'token-ttl-ms': 'tokenTtlMs',
+  'token-uses': 'tokenUses',
   'shift-pages-by': 'shiftPagesBy',
 };
 

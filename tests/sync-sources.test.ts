@@ -60,7 +60,7 @@ function postedTypes(hub: TestHub): Map<string, string[]> {
   return byType;
 }
 
-const ALL_FAULTS: Partial<DevServerFaults> = { rateLimitEvery: 7, retryAfterS: 0, failEvery: 5, dropAfterCommitEvery: 4, tokenTtlMs: 150, shiftPagesBy: 3 };
+const ALL_FAULTS: Partial<DevServerFaults> = { rateLimitEvery: 7, retryAfterS: 0, failEvery: 5, dropAfterCommitEvery: 4, tokenUses: 25, shiftPagesBy: 3 };
 
 describe('every declared event type has a source', { timeout: 120_000 }, () => {
   it('lists each type the manifest declares as emitted by ops-hub or, documented, by another system', async () => {

@@ -90,7 +90,7 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
     ['429s with Retry-After', { rateLimitEvery: 3, retryAfterS: 0 }],
     ['500s', { failEvery: 4 }],
     ['connections dropped after the write committed', { dropAfterCommitEvery: 3 }],
-    ['tokens expiring mid-run', { tokenTtlMs: 80, latencyMs: 10 }],
+    ['tokens expiring mid-run', { tokenUses: 25 }],
     ['pages shifting while walked', { shiftPagesBy: 7 }],
   ];
   for (const [name, fault] of faults) {
@@ -110,7 +110,7 @@ describe('sync against the Inter-Hub dev server on 127.0.0.1', () => {
         first.plan.events.map((e) => e.event.idempotencyKey),
       );
       if (fault.dropAfterCommitEvery) expect(first.outcome.widgets.some((w) => w.recovered) || first.outcome.events.some((e) => e.recovered)).toBe(true);
-      if (fault.tokenTtlMs) expect(log.some((l) => l.includes('401, exchanging the key'))).toBe(true);
+      if (fault.tokenUses) expect(log.some((l) => l.includes('401, exchanging the key'))).toBe(true);
       if (fault.rateLimitEvery) expect(log.some((l) => l.includes('429'))).toBe(true);
       // Retries, re-exchanges and recoveries log and report more than a clean run: none of it may carry a secret.
       const issued = hub.server.issuedTokens();

@@ -164,35 +164,35 @@ export class InterHubClient {
 
   private async send<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, auth: Auth, body: unknown, lost: LostAnswer<T>): Promise<Sent<T>> {
     const route = routeLabel(method, path);
-    let reauthenticated = false;
-    return retrying(this.retryContext<Sent<T>>(route, (why) => this.afterLostAnswer(route, why, lost)), async () => {
+    const sendOnce = async (): Promise<{ exchange: Exchange; token: HeldToken | undefined; sentAtMs: number }> => {
+      throwIfStopped({ route, signal: this.options.signal });
+      const headers: Record<string, string> = { accept: JSON_CONTENT_TYPE };
       let token: HeldToken | undefined;
-      let sentAtMs = 0;
+      // Taken inside the slot, right before sending: a token fetched before queueing can expire in the queue.
+      if (auth === 'operator') headers['authorization'] = bearer(this.requireOperatorKey(route));
+      else {
+        token = auth === 'token' ? await this.requireTokens(route).current() : await this.tokens?.current();
+        if (token) headers['authorization'] = bearer(token.value);
+      }
+      const sentAtMs = Date.now();
+      if (method === 'POST') {
+        headers['content-type'] = JSON_CONTENT_TYPE;
+        this.stats.writes++;
+      }
+      return { exchange: await this.once(method, path, headers, body === undefined ? undefined : JSON.stringify(body)), token, sentAtMs };
+    };
+    return retrying(this.retryContext<Sent<T>>(route, (why) => this.afterLostAnswer(route, why, lost)), async () => {
       const exchange = await this.limit(async () => {
-        throwIfStopped({ route, signal: this.options.signal });
-        const headers: Record<string, string> = { accept: JSON_CONTENT_TYPE };
-        // Taken inside the slot, right before sending: a token fetched before queueing can expire in the queue.
-        if (auth === 'operator') headers['authorization'] = bearer(this.requireOperatorKey(route));
-        else {
-          token = auth === 'token' ? await this.requireTokens(route).current() : await this.tokens?.current();
-          if (token) headers['authorization'] = bearer(token.value);
-        }
-        sentAtMs = Date.now();
-        if (method === 'POST') {
-          headers['content-type'] = JSON_CONTENT_TYPE;
-          this.stats.writes++;
-        }
-        return this.once(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+        const first = await sendOnce();
+        if (first.exchange.status !== 401 || !first.token) return first.exchange;
+        // Expired or revoked mid-run: exchange the key again and resend at once, in the same slot.
+        // Queued behind every other request, the fresh token could expire again before its turn.
+        this.tokens!.invalidate(first.sentAtMs, first.token.obtainedAtMs);
+        this.note(`${route}: 401, exchanging the key for a fresh token`);
+        return (await sendOnce()).exchange;
       });
       const { status } = exchange;
       if (status >= 200 && status < 300) return { done: { value: this.parse(schema, exchange, route), status, recovered: false } };
-      if (status === 401 && token && !reauthenticated) {
-        // Expired or revoked mid-run: exchange the key again, once for this request.
-        reauthenticated = true;
-        this.tokens!.invalidate(sentAtMs, token.obtainedAtMs);
-        this.note(`${route}: 401, exchanging the key for a fresh token`);
-        return { again: true };
-      }
       const retry = retryableStatus(status, exchange.headers['retry-after']);
       if (retry) return retry;
       throw errorForStatus(route, status, exchange.body, (text) => this.scrub(text));

@@ -16,7 +16,7 @@ export type Principal = { kind: 'operator' } | { kind: 'consumer'; consumer: Api
 export class DevAuth {
   /** Every access token handed out, so tests can scan output for them. */
   readonly issued: string[] = [];
-  private readonly tokens = new Map<string, { consumerId: string; scopes: string[]; expiresAtMs: number }>();
+  private readonly tokens = new Map<string, { consumerId: string; scopes: string[]; expiresAtMs: number; usesLeft: number }>();
   private readonly store: DevStore;
   private readonly operatorKey: string | undefined;
 
@@ -25,8 +25,11 @@ export class DevAuth {
     this.operatorKey = operatorKey;
   }
 
-  /** `POST /token`; `ttlMs` is how long the token really lives, `expires_in` rounds it up to whole seconds. */
-  exchange(body: Body, ttlMs: number, nowMs: number): HttpAnswer {
+  /**
+   * `POST /token`; `ttlMs` is how long the token really lives (`expires_in`
+   * rounds it up to whole seconds), `uses` how many requests it answers (0: any number).
+   */
+  exchange(body: Body, ttlMs: number, uses: number, nowMs: number): HttpAnswer {
     if (body.type !== 'form') throw new HttpAnswer(400, { error: 'invalid_request', error_description: 'form-encoded body required' });
     const form = body.form;
     if (form.get('grant_type') !== 'client_credentials') throw new HttpAnswer(400, { error: 'unsupported_grant_type' });
@@ -38,7 +41,7 @@ export class DevAuth {
     const requested = (form.get('scope') ?? key.scopes.join(' ')).split(' ').filter(Boolean);
     if (requested.some((s) => !key.scopes.includes(s))) throw new HttpAnswer(400, { error: 'invalid_scope' });
     const accessToken = randomBytes(32).toString('base64url');
-    this.tokens.set(accessToken, { consumerId: consumer.id, scopes: requested, expiresAtMs: nowMs + ttlMs });
+    this.tokens.set(accessToken, { consumerId: consumer.id, scopes: requested, expiresAtMs: nowMs + ttlMs, usesLeft: uses > 0 ? uses : Infinity });
     this.issued.push(accessToken);
     return new HttpAnswer(200, {
       access_token: accessToken,
@@ -54,7 +57,8 @@ export class DevAuth {
     if (!presented) throw new HttpAnswer(401, { error: 'missing_token' });
     if (this.operatorKey && presented === this.operatorKey) return { kind: 'operator' };
     const token = this.tokens.get(presented);
-    if (!token || token.expiresAtMs <= nowMs) throw new HttpAnswer(401, { error: 'invalid_token' });
+    if (!token || token.expiresAtMs <= nowMs || token.usesLeft <= 0) throw new HttpAnswer(401, { error: 'invalid_token' });
+    token.usesLeft--;
     const consumer = this.store.state.consumers.find((c) => c.id === token.consumerId);
     if (!consumer) throw new HttpAnswer(401, { error: 'invalid_token' });
     return { kind: 'consumer', consumer, scopes: token.scopes };

@@ -24,6 +24,12 @@ export interface DevServerFaults {
    * the mid-run expiry a client must survive.
    */
   tokenTtlMs: number;
+  /**
+   * How many authenticated requests a token answers before it answers 401
+   * (0 = no limit): the same mid-run expiry, struck at the same request
+   * whatever the machine's load, which a wall-clock lifetime cannot promise.
+   */
+  tokenUses: number;
   /** Items of another hub inserted at the head of a list before each page ≥ 2 is answered (0 = off). */
   shiftPagesBy: number;
   /** Routes that answer this status to every request, whatever it asks. */
@@ -39,6 +45,7 @@ export const NO_FAULTS: DevServerFaults = {
   failEvery: 0,
   dropAfterCommitEvery: 0,
   tokenTtlMs: 3_600_000,
+  tokenUses: 0,
   shiftPagesBy: 0,
   routeStatus: {},
   stallRoutes: [],

@@ -105,7 +105,7 @@ export function devRoutes(ctx: RouteContext): DevRoute[] {
       method: 'POST',
       route: 'token',
       accepts: { contentType: FORM_CONTENT_TYPE, schema: tokenRequestSchema },
-      handle: (call) => ctx.auth.exchange(call.body, ctx.faults().tokenTtlMs, Date.now()),
+      handle: (call) => ctx.auth.exchange(call.body, ctx.faults().tokenTtlMs, ctx.faults().tokenUses, Date.now()),
     },
     registry('widgetTypes'),
     registry('eventTypes'),
