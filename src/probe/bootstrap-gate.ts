@@ -4,7 +4,7 @@ import type { InventoryRecord } from '../load/model-inventory.ts';
 import { routePath } from '../interhub/wire/routes.ts';
 
 /**
- * The gate the Inter-Hub bootstrap probe decides (seed 001 T03) and the
+ * The gate the Inter-Hub bootstrap probe decides (OPS-WP-0002 T03) and the
  * requirement its verdict is recorded against. The other requirement of that
  * gate ("GET /api/v2/hubs answers 401") names the inter-hub-hubs endpoint, so
  * the endpoint probe of that same URL in the same run already feeds it;
