@@ -48,7 +48,7 @@ await runCommand(async () => {
 
   const run = await runProbes(selection, { timeoutMs, concurrency, ca, now });
   const planned = await planEvidence(source, opened, evidenceTargets(opened.graph, run, maxAge), cache ? { cache } : {});
-  const plan = args.write ? await writeEvidence(root, planned, cache ? { cache } : {}) : planned;
+  const plan = args.write ? await writeEvidence(root, planned, { ...(cache ? { cache } : {}), retarget: (graph) => evidenceTargets(graph, run, maxAge) }) : planned;
   const report = probeReport(run, selection, plan, plan.after.graph, args.write);
   const view = { report, hunks: plan.changes.map((c) => c.hunks), now: plan.after.graph.now, displayPath };
   if (args.report) await writeFileAtomic(args.report, renderProbeReport(view, 'json'));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import type { InventoryGraph } from '../graph/graph.ts';
 import { openInventory, type OpenedInventory } from '../inventory.ts';
 import type { ParseCache } from '../load/parse-many.ts';
 import { directorySource, overlaySource, readText, type InventorySource } from '../load/source.ts';
@@ -125,21 +126,30 @@ async function verify(
  * Writes the plan's evidence under the inventory's write lock: planned again
  * on the files as they are now (another run may have written since this one
  * read them, and its items must survive), verified, then each file written
- * atomically. Returns the plan as written.
+ * atomically. Returns the plan as written. `retarget` derives the items
+ * again from the records as they are now, for items that take a value from
+ * the item they replace (the probe's inherited max age): taken from the
+ * first read, another run's edit of that value would be lost.
  */
-export async function writeEvidence(root: string, plan: EvidencePlan, options: { cache?: ParseCache } = {}): Promise<EvidencePlan> {
+export async function writeEvidence(
+  root: string,
+  plan: EvidencePlan,
+  options: { cache?: ParseCache; retarget?: (graph: InventoryGraph) => readonly EvidenceTarget[] } = {},
+): Promise<EvidencePlan> {
   if (plan.texts.size === 0) return plan;
+  const { retarget, ...open } = options;
   return withInventoryLock(root, async () => {
     const source = directorySource(root);
-    const current = await openInventory(source, { now: plan.after.graph.now, ...options });
+    const current = await openInventory(source, { now: plan.after.graph.now, ...open });
     const again = <R extends AnyRecord>(record: R): R => {
       const now = current.graph.get(record.id);
       if (now?.kind !== record.kind) throw new Error(`${record.file}: the ${record.kind} ${record.id} is gone since it was read, so nothing was written`);
       return now as R;
     };
-    const targets = plan.targets.map(({ record, item }) => ({ record: again(record), item }));
+    const kept = plan.targets.map(({ record, item }) => ({ record: again(record), item }));
+    const targets = retarget ? retarget(current.graph) : kept;
     const fields = plan.fieldChanges.map(({ record, field, value }) => ({ record: again(record), field, value }));
-    const fresh = await planEvidence(source, current, targets, { ...options, fields });
+    const fresh = await planEvidence(source, current, targets, { ...open, fields });
     for (const [file, text] of fresh.texts) await writeFileAtomic(path.join(root, file), text);
     return fresh;
   });
