@@ -1,3 +1,4 @@
+import matter from 'gray-matter';
 import type { FileFormat } from '../model/kinds.ts';
 import { fastParseYaml } from './fast-yaml.ts';
 import { parseYaml, type ParseProblem, type PositionTable } from './parse-yaml.ts';
@@ -47,21 +48,18 @@ function parseYamlText(yaml: string, parser: Parser): ParsedFile {
   return fast ? { data: fast.data, problems: [] } : parseYaml(yaml);
 }
 
+// gray-matter only splits front matter from body; the front matter goes through
+// the same YAML parsers as every other file.
+const splitOnly = { engines: { yaml: { parse: () => ({}), stringify: () => '' } } };
+
 /**
- * A Markdown record's front matter and body, split as gray-matter split them
- * (which the loader used before): the front matter ends at the first line
- * starting with `---`; one line break after that delimiter and one blank line
- * are dropped from the body. The YAML starts with the rest of the opening
- * `---` line, so its line numbers are the file's.
+ * A Markdown record's front matter and body. `matter` starts with the rest of
+ * the opening `---` line, so the YAML's line numbers are the file's.
  */
 function frontMatter(text: string): { yaml: string; body: string; bodyLine: number } | undefined {
   if (!/^---\r?\n/.test(text)) return undefined;
-  const rest = text.slice(3);
-  const close = rest.indexOf('\n---');
-  let after = close === -1 ? '' : rest.slice(close + 4);
-  if (after[0] === '\r') after = after.slice(1);
-  if (after[0] === '\n') after = after.slice(1);
-  const body = after.replace(/^\r?\n/, '');
+  const split = matter(text, splitOnly);
+  const body = split.content.replace(/^\r?\n/, '');
   const head = text.slice(0, text.length - body.length);
-  return { yaml: close === -1 ? rest : rest.slice(0, close), body, bodyLine: head.split('\n').length };
+  return { yaml: split.matter, body, bodyLine: head.split('\n').length };
 }
