@@ -51,6 +51,12 @@ function npmRuns(run: string): { name: string; flags: string[] }[] {
   }));
 }
 
+/** The script an npm command runs (`bash scripts/run.sh probe-gate` runs `scripts/probe-gate.ts`). */
+const entryScript = (command: string): string | undefined => {
+  const name = command.match(/^bash scripts\/run\.sh ([\w-]+)$/)?.[1];
+  return name === undefined ? undefined : `scripts/${name}.ts`;
+};
+
 const steps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job) => job.steps);
 
 describe('CI workflows', () => {
@@ -71,7 +77,7 @@ describe('CI workflows', () => {
       for (const step of steps(workflow)) {
         for (const { name, flags } of npmRuns(step.run ?? '')) {
           expect(Object.keys(scripts), `${workflow.file}: npm run ${name}`).toContain(name);
-          const entry = scripts[name]!.match(/node (scripts\/\S+\.ts)/)?.[1];
+          const entry = entryScript(scripts[name]!);
           if (!entry) continue;
           const source = await readFile(path.join(REPO_ROOT, entry), 'utf8');
           for (const flag of flags) {
@@ -79,6 +85,15 @@ describe('CI workflows', () => {
           }
         }
       }
+    }
+  });
+
+  it('reach every command through scripts/run.sh, naming a script that exists', async () => {
+    for (const [name, command] of Object.entries(await packageScripts())) {
+      if (command.startsWith('bash scripts/setup.sh') || name === 'test') continue;
+      const entry = entryScript(command);
+      expect(entry, `npm run ${name}: ${command}`).toBeDefined();
+      await expect(readFile(path.join(REPO_ROOT, entry!), 'utf8'), `npm run ${name}`).resolves.toContain('runCommand');
     }
   });
 
@@ -123,7 +138,7 @@ describe('the pull-request review steps, run as written', () => {
   async function npmStandIn(): Promise<string> {
     const bin = await mkdtemp(path.join(tmpdir(), 'ops-hub-npm-'));
     const cases = Object.entries(await packageScripts()).flatMap(([name, command]) => {
-      const entry = command.match(/node (scripts\/\S+\.ts)$/)?.[1];
+      const entry = entryScript(command);
       return entry ? [`  ${name}) script=${entry} ;;`] : [];
     });
     const shim = [
