@@ -34,12 +34,11 @@ await runCommand(async () => {
   const index = args.head ? undefined : await readTreeIndex(args.root);
   const validated = index && args.now !== undefined ? storedResult<Validation>(args.root, index, validationKey(now)) : undefined;
   const [baseSource, headSource] = await Promise.all([source(args.base), args.head ? source(args.head) : indexedSource(args.root, index, TOP_FOLDERS, validated !== undefined).source]);
-  // One content-keyed cache for both sides: the files a change leaves alone are parsed and validated once, and it is written once.
-  const cache = await fileParseCache(args.root);
-  const shared = { ...cache, save: async () => {} };
-  const base = await modelAndGraph(baseSource, { now, cache: shared });
-  const head = validated ? withDiagnostics(await modelAndGraph(headSource, { now, cache: shared }), validated.diagnostics) : await openInventory(headSource, { now, cache: shared });
-  await cache.save();
+  // One content-keyed cache for both sides: the files a change leaves alone are parsed and validated once.
+  // The diff reads validate's cache but never writes it: on a fresh CI clone, writing it would cost more than it saves.
+  const cache = { ...(await fileParseCache(args.root)), save: async () => {} };
+  const base = await modelAndGraph(baseSource, { now, cache });
+  const head = validated ? withDiagnostics(await modelAndGraph(headSource, { now, cache }), validated.diagnostics) : await openInventory(headSource, { now, cache });
   const changes = compareInventories(base, head, () => checkInventory(base).diagnostics);
   const diagram = neighbourhoodMermaid(changes, base.graph, head.graph);
   process.stdout.write(

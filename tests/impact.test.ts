@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InventoryGraph } from '../src/graph/graph.ts';
 import { impactOf, type ImpactEntry } from '../src/graph/impact.ts';
+import type { RecordChange } from '../src/output/diff-report.ts';
 import { recordImpact, type ImpactItem } from '../src/views/impact.ts';
 import { MINIMAL, openWith } from './helpers/fixture.ts';
 
@@ -107,5 +108,41 @@ describe('impact, both ways', () => {
     expect(text(nightly)).toBe('git-db-nightly — backs up → git-db — runs on → this');
     expect(upstream.summary).toBe('1 environment, 1 host');
     expect(upstream.items.map(text)).toEqual(['this — runs in → prod-old', 'this — runs on → old-server']);
+  });
+});
+
+describe("a change's impact", () => {
+  it('lists the nearest of everything it reaches, with their paths, as a full walk of both sides would', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { writeSyntheticInventory } = await import('../scripts/bench/synthetic.ts');
+    const { changeImpact, MAX_IMPACT_RECORDS } = await import('../src/diff/impact.ts');
+    const { open, REPO_ROOT } = await import('./helpers/fixture.ts');
+    const dir = await mkdtemp(path.join(tmpdir(), 'ops-hub-impact-'));
+    await writeSyntheticInventory(dir, 1000, REPO_ROOT);
+    const { graph: big } = await open(dir, Date.parse('2026-06-10T00:00:00Z'));
+    const change = (id: string, status: RecordChange['status']) => ({ id, kind: big.get(id)!.kind, title: '', status, file: '', fields: [], relations: { gained: [], lost: [] } }) as RecordChange;
+    const hosts = big.byKind('host').slice(0, 3).map((r) => change(r.id, 'changed'));
+    // A removed service away from the changed hosts: its dependents, near it, come from the base's walk only.
+    const fromHosts = new Set(impactOf(big, hosts.map((r) => r.id), 'downstream').entries.map((e) => e.id));
+    const away = big.byKind('service').filter((s) => !fromHosts.has(s.id) && big.incoming(s.id).length > 0);
+    // And one below a changed host: a record of the change is never listed as its impact.
+    const below = [...fromHosts].find((id) => big.get(id)!.kind === 'service')!;
+    const records = [...hosts, change(away[0]!.id, 'removed'), change(away[1]!.id, 'changed'), change(below, 'removed')];
+
+    // The reference: every entry of both walks with its path, nearest first.
+    const changed = new Set(records.map((r) => r.id));
+    const reached = new Map<string, ImpactEntry>();
+    const head = impactOf(big, records.filter((r) => r.status !== 'removed').map((r) => r.id), 'downstream').entries;
+    const base = impactOf(big, records.filter((r) => r.status === 'removed').map((r) => r.id), 'downstream').entries;
+    for (const entry of [...head, ...base]) if (!changed.has(entry.id) && !reached.has(entry.id)) reached.set(entry.id, entry);
+    expect(reached.size).toBeGreaterThan(MAX_IMPACT_RECORDS);
+
+    const impact = changeImpact(records, big, big);
+    expect(impact.count).toBe(reached.size);
+    expect(impact.records).toEqual([...reached.values()].sort((a, b) => a.path.length - b.path.length).slice(0, MAX_IMPACT_RECORDS));
+    const byKind: Record<string, number> = {};
+    for (const entry of reached.values()) byKind[entry.kind] = (byKind[entry.kind] ?? 0) + 1;
+    expect(impact.byKind).toEqual(byKind);
   });
 });

@@ -1,5 +1,5 @@
 import type { InventoryGraph } from '../graph/graph.ts';
-import { impactOf, type ImpactEntry } from '../graph/impact.ts';
+import { walkImpact, type ImpactWalk } from '../graph/impact.ts';
 import type { Kind } from '../model/kinds.ts';
 import type { ChangeImpact, RecordChange } from '../output/diff-report.ts';
 
@@ -18,25 +18,31 @@ export function changeImpact(records: readonly RecordChange[], base: InventoryGr
   const changed = new Set(records.flatMap((r) => [r.id, ...(r.before ? [r.before.id] : [])]));
   const inHead = records.filter((r) => r.status !== 'removed').map((r) => r.id);
   const goneFromHead = records.flatMap((r) => (r.status === 'removed' ? [r.id] : r.status === 'renamed' ? [r.before!.id] : []));
-  const reached = new Map<string, ImpactEntry>();
-  // Most changes remove nothing: the base then has no walk to do.
-  const fromBase = goneFromHead.length > 0 ? impactOf(base, goneFromHead, 'downstream').entries : [];
-  for (const entry of [...impactOf(head, inHead, 'downstream').entries, ...fromBase]) {
-    if (!changed.has(entry.id) && !reached.has(entry.id)) reached.set(entry.id, entry);
+  // Each record reached once, by the head's walk first; the base walks only when the change removes something.
+  const walks: Array<[ImpactWalk, InventoryGraph]> = [[walkImpact(head, inHead, 'downstream'), head]];
+  if (goneFromHead.length > 0) walks.push([walkImpact(base, goneFromHead, 'downstream'), base]);
+  const reached = new Map<string, { walk: ImpactWalk; kind: Kind }>();
+  for (const [walk, graph] of walks) {
+    for (const id of walk.order) if (!changed.has(id) && !reached.has(id)) reached.set(id, { walk, kind: graph.get(id)!.kind });
   }
 
   const byKind: Partial<Record<Kind, number>> = {};
-  for (const entry of reached.values()) byKind[entry.kind] = (byKind[entry.kind] ?? 0) + 1;
+  for (const { kind } of reached.values()) byKind[kind] = (byKind[kind] ?? 0) + 1;
   const titled = (id: string) => ({ id, title: (head.get(id) ?? base.get(id))!.data.title });
   const touched = (kind: Kind) =>
-    [...new Set([...records.filter((r) => r.kind === kind).map((r) => r.id), ...[...reached.values()].filter((e) => e.kind === kind).map((e) => e.id)])]
+    [...new Set([...records.filter((r) => r.kind === kind).map((r) => r.id), ...[...reached].filter(([, r]) => r.kind === kind).map(([id]) => id)])]
       .sort()
       .map(titled);
+  // Nearest first (a stable sort keeps the walks' order among equals); paths only for the records listed.
+  const nearest = [...reached]
+    .map(([id, { walk }]) => ({ id, walk, depth: walk.depth(id) }))
+    .sort((a, b) => a.depth - b.depth)
+    .slice(0, MAX_IMPACT_RECORDS);
   return {
     count: reached.size,
     byKind,
     gates: touched('readiness-gate'),
     waves: touched('migration-wave'),
-    records: [...reached.values()].sort((a, b) => a.path.length - b.path.length).slice(0, MAX_IMPACT_RECORDS),
+    records: nearest.map(({ id, walk }) => walk.entry(id)),
   };
 }

@@ -9,6 +9,9 @@ import { deriveGateStatus, type EvidenceSources, type GateStatus } from './gate-
 import type { GraphQueries } from './graph-queries.ts';
 import { deriveWaveReadiness, type WaveReadiness } from './waves.ts';
 
+/** `localeCompare`'s order, without building a collator per comparison. */
+const ID_ORDER = new Intl.Collator().compare;
+
 export interface Relation {
   from: string;
   to: string;
@@ -62,7 +65,7 @@ export class InventoryGraph implements GraphQueries {
     this.owners = input.owners;
     this.vocabulary = input.vocabulary;
     this.manifest = input.manifest;
-    const sorted = [...input.records].sort((a, b) => a.id.localeCompare(b.id));
+    const sorted = [...input.records].sort((a, b) => ID_ORDER(a.id, b.id));
     for (const record of sorted) {
       if (this.byId.has(record.id)) {
         this.duplicates.push(record);

@@ -110,15 +110,25 @@ function push(map: Map<string, Link[]>, key: string, link: Link): void {
   else map.set(key, [link]);
 }
 
+/** Everything reached from the start records, nearest first; paths are built only for the entries asked for. */
+export interface ImpactWalk {
+  /** Every record reached, by breadth-first order: a record's path is never longer than a later one's. */
+  readonly order: readonly string[];
+  /** How many relations away from the start records it is: its path's length. */
+  depth(id: string): number;
+  /** Its entry, with a shortest path from the start records. */
+  entry(id: string): ImpactEntry;
+}
+
 /**
  * Breadth first from `start` (one record, or every record of a change), so
  * each record is reached once, by a shortest path; a cycle stops at records
  * already reached. The start records themselves are not part of the result.
  */
-export function impactOf(graph: InventoryGraph, start: string | Iterable<string>, direction: ImpactDirection, options: ImpactOptions = {}): ImpactSide {
+export function walkImpact(graph: InventoryGraph, start: string | Iterable<string>, direction: ImpactDirection): ImpactWalk {
   const starts = new Set(typeof start === 'string' ? [start] : start);
   const links = adjacencyOf(graph)[direction];
-  const reachedBy = new Map<string, { parent: string; origin: string; step: ImpactStep }>();
+  const reachedBy = new Map<string, { parent: string; origin: string; step: ImpactStep; depth: number }>();
   const order: string[] = [];
   let frontier = [...starts].filter((id) => graph.has(id));
   while (frontier.length > 0) {
@@ -126,24 +136,34 @@ export function impactOf(graph: InventoryGraph, start: string | Iterable<string>
     for (const id of frontier) {
       for (const link of links.get(id) ?? []) {
         if (starts.has(link.id) || reachedBy.has(link.id)) continue;
-        reachedBy.set(link.id, { parent: id, origin: reachedBy.get(id)?.origin ?? id, step: link.step });
+        const via = reachedBy.get(id);
+        reachedBy.set(link.id, { parent: id, origin: via?.origin ?? id, step: link.step, depth: (via?.depth ?? 0) + 1 });
         order.push(link.id);
         next.push(link.id);
       }
     }
     frontier = next;
   }
+  return {
+    order,
+    depth: (id) => reachedBy.get(id)!.depth,
+    entry(id) {
+      const path: ImpactStep[] = [];
+      for (let at = reachedBy.get(id); at; at = reachedBy.get(at.parent)) path.unshift(at.step);
+      return { id, kind: graph.get(id)!.kind, from: reachedBy.get(id)!.origin, path };
+    },
+  };
+}
 
+/** The records reached from `start`, counted by kind, the nearest `limit` listed with their paths. */
+export function impactOf(graph: InventoryGraph, start: string | Iterable<string>, direction: ImpactDirection, options: ImpactOptions = {}): ImpactSide {
+  const walk = walkImpact(graph, start, direction);
   const byKind: Partial<Record<Kind, number>> = {};
-  for (const id of order) {
+  for (const id of walk.order) {
     const kind = graph.get(id)!.kind;
     byKind[kind] = (byKind[kind] ?? 0) + 1;
   }
   // Paths are built only for the listed entries: counting every record stays linear.
-  const entries = order.slice(0, options.limit ?? order.length).map((id): ImpactEntry => {
-    const path: ImpactStep[] = [];
-    for (let at = reachedBy.get(id); at; at = reachedBy.get(at.parent)) path.unshift(at.step);
-    return { id, kind: graph.get(id)!.kind, from: reachedBy.get(id)!.origin, path };
-  });
-  return { count: order.length, byKind, entries };
+  const entries = walk.order.slice(0, options.limit ?? walk.order.length).map((id) => walk.entry(id));
+  return { count: walk.order.length, byKind, entries };
 }

@@ -53,8 +53,8 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
   // A registry that does not load leaves its names unchecked (vocabulary.unloaded), not every record in error.
   const owners = parseDocument(loaded.owners, ownersSchema, diagnostics);
   const vocabulary = vocabularyOf(manifest, owners);
-  const schemas = buildSchemas(vocabulary);
   const vocabularyKey = createHash('sha1').update(JSON.stringify(vocabulary)).digest('base64');
+  const schemas = schemasFor(vocabularyKey, vocabulary);
 
   const records: AnyRecord[] = [];
   const declaredIds = new Map<string, Kind>();
@@ -66,7 +66,7 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
     let modelled = key === undefined ? undefined : cache?.getModelled?.(vocabularyKey, key);
     if (!modelled) {
       modelled = modelFile(file, schemas[file.kind]);
-      if (key !== undefined) cache?.setModelled?.(vocabularyKey, key, modelled);
+      if (key !== undefined) modelled = cache?.setModelled?.(vocabularyKey, key, modelled) ?? modelled;
     }
     if (!modelled.ok) {
       diagnostics.push(...modelled.diagnostics.map((d) => ({ file: file.file, ...d, recordId: file.fileId })));
@@ -98,6 +98,14 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
     schemas,
     diagnostics,
   };
+}
+
+let lastSchemas: { vocabularyKey: string; schemas: KindSchemas } | undefined;
+
+/** The schemas of a vocabulary; the two sides of a diff, which share one as a rule, share them, and so what the graph derives from them. */
+function schemasFor(vocabularyKey: string, vocabulary: Vocabulary): KindSchemas {
+  if (lastSchemas?.vocabularyKey !== vocabularyKey) lastSchemas = { vocabularyKey, schemas: buildSchemas(vocabulary) };
+  return lastSchemas.schemas;
 }
 
 function modelFile(file: LoadedFile, schema: KindSchemas[Kind]): ModelledFile {

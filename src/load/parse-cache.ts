@@ -7,7 +7,7 @@ import { codeVersion } from '../util/code-version.ts';
 import type { ParsedFile } from './parse-file.ts';
 
 /** Bump when the shape of the stored entries changes. */
-const CACHE_VERSION = 'records-v2';
+const CACHE_VERSION = 'records-v3';
 
 /** A record file's schema validation: its data as the model returns it, or the diagnostics (without file and record id, which the path gives). */
 export type ModelledFile =
@@ -25,7 +25,8 @@ export interface ParseCache {
   set(key: string, parsed: ParsedFile): void;
   /** A record's validation against the vocabulary `vocabulary` (a fingerprint), by kind and content key. */
   getModelled?(vocabulary: string, key: string): ModelledFile | undefined;
-  setModelled?(vocabulary: string, key: string, modelled: ModelledFile): void;
+  /** Returns the validation as a later run gets it: a record equal to its parse shares the parse's data. */
+  setModelled?(vocabulary: string, key: string, modelled: ModelledFile): ModelledFile;
   save(): Promise<void>;
 }
 
@@ -47,8 +48,12 @@ interface Stored {
 /** Changed entries (besides 2% of all) below which the file is not rewritten. */
 const REWRITE_AFTER = 32;
 
-/** A valid record whose modelled data equals its parse (the usual case: fields in the model's order) stores no second copy. */
-type StoredModel = ModelledFile | { ok: true; same: true };
+/**
+ * A valid record whose modelled data equals its parse (the usual case: fields
+ * in the model's order) stores no second copy, only `1`: one number per
+ * record instead of an object keeps the file small and quick to read.
+ */
+type StoredModel = ModelledFile | 1;
 
 /**
  * The cache in one JSON file in the inventory's own (git-ignored) `.cache/`.
@@ -90,17 +95,19 @@ export async function fileParseCache(root: string): Promise<ParseCache> {
       const hit = (stored.vocabulary === vocabulary ? stored.modelled[key] : undefined) ?? (used.vocabulary === vocabulary ? used.modelled[key] : undefined);
       if (!hit) return undefined;
       const parsed = used.parsed[key.slice(key.indexOf(':') + 1)];
-      if ('same' in hit && !parsed) return undefined;
+      if (hit === 1 && !parsed) return undefined;
       useVocabulary(vocabulary);
       used.modelled[key] = hit;
       // Records are read-only, so a record and its file may share the data.
-      return 'same' in hit ? { ok: true, data: parsed!.data } : hit;
+      return hit === 1 ? { ok: true, data: parsed!.data } : hit;
     },
     setModelled(vocabulary, key, modelled) {
       useVocabulary(vocabulary);
       const parsed = used.parsed[key.slice(key.indexOf(':') + 1)];
-      used.modelled[key] = modelled.ok && parsed && JSON.stringify(parsed.data) === JSON.stringify(modelled.data) ? { ok: true, same: true } : modelled;
+      const same = modelled.ok && parsed !== undefined && JSON.stringify(parsed.data) === JSON.stringify(modelled.data);
+      used.modelled[key] = same ? 1 : modelled;
       added++;
+      return same ? { ok: true, data: parsed.data } : modelled;
     },
     async save() {
       // Rewriting the whole file for a few changed records would cost more than

@@ -72,7 +72,12 @@ export function storedResult<T>(root: string, index: TreeIndex | undefined, key:
   return index.result.value as T;
 }
 
+/** The stamps `treeUnchanged` took, so a run that found a change does not stamp the same files again to load. */
+const stampsTaken = new WeakMap<TreeIndex, Map<string, Stats | undefined>>();
+
 function treeUnchanged(root: string, index: TreeIndex): boolean {
+  const taken = new Map<string, Stats | undefined>();
+  stampsTaken.set(index, taken);
   for (const [dir, listing] of Object.entries(index.dirs)) {
     let entries: SourceEntry[];
     try {
@@ -84,6 +89,7 @@ function treeUnchanged(root: string, index: TreeIndex): boolean {
   }
   for (const [file, stamp] of Object.entries(index.files)) {
     const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
+    taken.set(file, stat);
     if (stamp === null || stat === undefined) {
       if (stamp !== null || stat !== undefined) return false;
       continue;
@@ -108,6 +114,7 @@ export function indexedSource(
   unchanged = false,
 ): { source: InventorySource; save: (result?: { key: string; value: unknown }) => Promise<void> } {
   const base = directorySource(root);
+  const taken = previous && stampsTaken.get(previous);
   const time = Date.now();
   const dirs: Record<string, string> = {};
   const files: Record<string, Stamp | null> = {};
@@ -130,7 +137,7 @@ export function indexedSource(
       if (!old || old[4] === '') return undefined;
       if (unchanged) return old[4];
       if (racy(old, previous!.time)) return undefined;
-      const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
+      const stat = taken?.has(file) ? taken.get(file) : lstatSync(path.join(root, file), { throwIfNoEntry: false });
       if (stat === undefined || !sameStamp(old, stat)) return undefined;
       files[file] = old;
       return old[4];

@@ -42,10 +42,18 @@ export interface FoundRef {
   targets: readonly Kind[] | 'any';
 }
 
-/** Walks a schema and a value of it together, yielding every reference. */
-export function collectRefs(schema: z.ZodType, value: unknown): FoundRef[] {
+// Records are read-only and the two sides of a diff share the data of every file the change left alone:
+// a value's references are found once per schema.
+const refsOf = new WeakMap<z.ZodType, WeakMap<object, readonly FoundRef[]>>();
+
+/** Walks a schema and a value of it together, yielding every reference; the list is shared, not to be changed. */
+export function collectRefs(schema: z.ZodType, value: unknown): readonly FoundRef[] {
+  const memo = typeof value === 'object' && value !== null ? (refsOf.get(schema) ?? refsOf.set(schema, new WeakMap()).get(schema)!) : undefined;
+  const known = memo?.get(value as object);
+  if (known) return known;
   const found: FoundRef[] = [];
   walk(schema, value, [], found);
+  memo?.set(value as object, found);
   return found;
 }
 
@@ -77,27 +85,43 @@ function canHoldRefs(schema: z.ZodType): boolean {
   return schema instanceof z.ZodObject && refFields(schema).length > 0;
 }
 
+/** What the walk does at a schema, worked out once per schema: take a reference, go into items or fields, or stop. */
+type Step = { ref: RefMeta } | { items: z.ZodType } | { fields: Array<[string, z.ZodType]> } | null;
+const stepOf = new WeakMap<z.ZodType, Step>();
+
+function step(schema: z.ZodType): Step {
+  let found = stepOf.get(schema);
+  if (found !== undefined) return found;
+  const meta = refMeta(schema);
+  const inner = unwrapSchema(schema);
+  if (meta) found = { ref: meta };
+  else if (inner !== schema) found = step(inner);
+  else if (schema instanceof z.ZodArray) found = canHoldRefs(schema) ? { items: schema.element as z.ZodType } : null;
+  else if (schema instanceof z.ZodObject) found = refFields(schema).length > 0 ? { fields: refFields(schema) } : null;
+  else found = null;
+  stepOf.set(schema, found);
+  return found;
+}
+
+/** `path` is one array the walk pushes and pops: a reference found keeps a copy. */
 function walk(schema: z.ZodType, value: unknown, path: PathSegment[], out: FoundRef[]): void {
   if (value === undefined || value === null) return;
-  const meta = refMeta(schema);
-  if (meta) {
-    if (typeof value === 'string') {
-      out.push({ path, field: String(path[0] ?? ''), id: value, targets: meta.targets });
+  const next = step(schema);
+  if (next === null) return;
+  if ('ref' in next) {
+    if (typeof value === 'string') out.push({ path: [...path], field: String(path[0] ?? ''), id: value, targets: next.ref.targets });
+  } else if ('items' in next) {
+    if (!Array.isArray(value)) return;
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(next.items, value[i], path, out);
+      path.pop();
     }
-    return;
-  }
-  const inner = unwrapSchema(schema);
-  if (inner !== schema) {
-    walk(inner, value, path, out);
-  } else if (schema instanceof z.ZodArray) {
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(schema.element as z.ZodType, item, [...path, i], out));
-    }
-  } else if (schema instanceof z.ZodObject) {
-    if (typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, child] of refFields(schema)) {
-        walk(child, (value as Record<string, unknown>)[key], [...path, key], out);
-      }
+  } else if (typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, child] of next.fields) {
+      path.push(key);
+      walk(child, (value as Record<string, unknown>)[key], path, out);
+      path.pop();
     }
   }
 }
