@@ -59,46 +59,23 @@ export function collectRefs(schema: z.ZodType, value: unknown): readonly FoundRe
 
 // zod's registry.get copies metadata down each schema's parent chain on every
 // call, and most fields hold no reference: the graph walks every record, so
-// each schema's metadata, and each object's fields that can hold a reference,
-// are worked out once.
-const refMetaOf = new WeakMap<z.ZodType, RefMeta | null>();
-const refFieldsOf = new WeakMap<z.ZodType, Array<[string, z.ZodType]>>();
-
-function refMeta(schema: z.ZodType): RefMeta | null {
-  let meta = refMetaOf.get(schema);
-  if (meta === undefined) refMetaOf.set(schema, (meta = refRegistry.get(schema) ?? null));
-  return meta;
-}
-
-/** The fields of an object schema whose values can hold a reference, in shape order. */
-function refFields(schema: z.ZodObject): Array<[string, z.ZodType]> {
-  let fields = refFieldsOf.get(schema);
-  if (!fields) refFieldsOf.set(schema, (fields = Object.entries(schema.shape as Record<string, z.ZodType>).filter(([, child]) => canHoldRefs(child))));
-  return fields;
-}
-
-function canHoldRefs(schema: z.ZodType): boolean {
-  if (refMeta(schema)) return true;
-  const inner = unwrapSchema(schema);
-  if (inner !== schema) return canHoldRefs(inner);
-  if (schema instanceof z.ZodArray) return canHoldRefs(schema.element as z.ZodType);
-  return schema instanceof z.ZodObject && refFields(schema).length > 0;
-}
-
-/** What the walk does at a schema, worked out once per schema: take a reference, go into items or fields, or stop. */
+// what the walk does at each schema is worked out once.
 type Step = { ref: RefMeta } | { items: z.ZodType } | { fields: Array<[string, z.ZodType]> } | null;
 const stepOf = new WeakMap<z.ZodType, Step>();
 
+/** What the walk does at a schema: take a reference, go into the items or into the fields (in shape order) that can hold one, or stop. */
 function step(schema: z.ZodType): Step {
   let found = stepOf.get(schema);
   if (found !== undefined) return found;
-  const meta = refMeta(schema);
+  const meta = refRegistry.get(schema);
   const inner = unwrapSchema(schema);
   if (meta) found = { ref: meta };
   else if (inner !== schema) found = step(inner);
-  else if (schema instanceof z.ZodArray) found = canHoldRefs(schema) ? { items: schema.element as z.ZodType } : null;
-  else if (schema instanceof z.ZodObject) found = refFields(schema).length > 0 ? { fields: refFields(schema) } : null;
-  else found = null;
+  else if (schema instanceof z.ZodArray) found = step(schema.element as z.ZodType) === null ? null : { items: schema.element as z.ZodType };
+  else if (schema instanceof z.ZodObject) {
+    const fields = Object.entries(schema.shape as Record<string, z.ZodType>).filter(([, child]) => step(child) !== null);
+    found = fields.length > 0 ? { fields } : null;
+  } else found = null;
   stepOf.set(schema, found);
   return found;
 }
