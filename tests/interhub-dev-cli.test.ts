@@ -105,17 +105,16 @@ describe('npm run interhub:dev', { timeout: 120_000 }, () => {
   });
 
   it('rejects bad flags with exit 2', async () => {
-    const result = await cli('interhub-dev.ts', ['--port', '0', '--fail-every', 'often'], { env: { PATH: process.env['PATH'] } });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--fail-every must be a whole number');
-    const route = await cli('interhub-dev.ts', ['--port', '0', '--without', '/policy-scope'], { env: { PATH: process.env['PATH'] } });
-    expect(route.code).toBe(2);
-    expect(route.stderr).toContain('--without: "/policy-scope" is not a route of the dev server');
-    const method = await cli('interhub-dev.ts', ['--port', '0', '--without', 'PUT /widgets'], { env: { PATH: process.env['PATH'] } });
-    expect(method.code).toBe(2);
-    expect(method.stderr).toContain('--without: "PUT /widgets" must start with one of GET, POST');
-    const rename = await cli('interhub-dev.ts', ['--port', '0', '--rename-field', 'POST /widgets widgetType'], { env: { PATH: process.env['PATH'] } });
-    expect(rename.code).toBe(2);
-    expect(rename.stderr).toContain("--rename-field: \"POST /widgets widgetType\" is not 'METHOD PATH FROM=TO'");
+    const cases: Array<[flags: string[], message: string]> = [
+      [['--fail-every', 'often'], '--fail-every must be a whole number'],
+      [['--without', '/policy-scope'], '--without: "/policy-scope" is not a route of the dev server'],
+      [['--without', 'PUT /widgets'], '--without: "PUT /widgets" must start with one of GET, POST'],
+      [['--rename-field', 'POST /widgets widgetType'], "--rename-field: \"POST /widgets widgetType\" is not 'METHOD PATH FROM=TO'"],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await cli('interhub-dev.ts', ['--port', '0', ...flags], { env: { PATH: process.env['PATH'] } });
+      expect(result.code, flags.join(' ')).toBe(2);
+      expect(result.stderr, flags.join(' ')).toContain(message);
+    }
   });
 });
