@@ -7,7 +7,16 @@ import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
-const MERMAID_JS = require.resolve('mermaid/dist/mermaid.min.js');
+/**
+ * The ES module build, served to the page from an origin that exists only in
+ * it: it loads the flowchart code it needs and nothing else, where the
+ * single-file build makes every page parse 5.5 MB of every diagram type.
+ */
+const MERMAID_DIST = path.dirname(require.resolve('mermaid/dist/mermaid.esm.min.mjs'));
+const MERMAID_ORIGIN = 'http://mermaid.invalid';
+/** A module script fires `load` once its imports ran: Playwright waits for it, and the page has `mermaid`. */
+const ENTRY = '/entry.mjs';
+const ENTRY_MODULE = "import mermaid from './mermaid.esm.min.mjs';\nglobalThis.mermaid = mermaid;\n";
 
 const MERMAID_CONFIG = {
   startOnLoad: false,
@@ -53,6 +62,7 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
   const browser = options.browser ?? (await (await import('../browser/chromium.ts')).launchChromium());
   const context = await browser.newContext();
   try {
+    await serveMermaid(context);
     const chunks = Array.from({ length: Math.min(PAGES, todo.length) }, (_, i) => todo.filter((_, j) => j % PAGES === i));
     const rendered = (await Promise.all(chunks.map((chunk) => renderOnPage(context, chunk)))).flat();
     for (const [name, svg, error] of rendered) {
@@ -71,10 +81,23 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
 
 type Rendered = [string, string] | [string, null, string];
 
+/** The page and mermaid's modules come from the routed origin; any other request (a font a theme imports) is refused: layouts never reach a network. */
+async function serveMermaid(context: BrowserContext): Promise<void> {
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin !== MERMAID_ORIGIN) return route.abort();
+    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><body></body></html>' });
+    if (url.pathname === ENTRY) return route.fulfill({ contentType: 'text/javascript', body: ENTRY_MODULE });
+    const file = path.join(MERMAID_DIST, path.normalize(decodeURIComponent(url.pathname)));
+    if (!file.startsWith(`${MERMAID_DIST}${path.sep}`) || !file.endsWith('.mjs')) return route.fulfill({ status: 404 });
+    return route.fulfill({ path: file, contentType: 'text/javascript' });
+  });
+}
+
 async function renderOnPage(context: BrowserContext, entries: Array<[string, string]>): Promise<Rendered[]> {
   const page = await context.newPage();
-  await page.setContent('<!doctype html><html><body></body></html>');
-  await page.addScriptTag({ path: MERMAID_JS });
+  await page.goto(`${MERMAID_ORIGIN}/`);
+  await page.addScriptTag({ url: ENTRY, type: 'module' });
   return page.evaluate(
     async ([list, config]) => {
       const mermaid = (globalThis as unknown as { mermaid: MermaidApi }).mermaid;
