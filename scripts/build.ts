@@ -5,6 +5,7 @@ import { parseCommandLine, runCommand } from '../src/cli/args.ts';
 import { openOrRefuse } from '../src/cli/open-or-refuse.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { indexedPages, opsHub, siteAstroConfig } from '../src/site/integration.ts';
+import { setAside } from '../src/site/previous-site.ts';
 import { siteOptions } from '../src/site/site-config.ts';
 import { prepareSiteData } from '../src/site/prepared-data.ts';
 
@@ -29,7 +30,6 @@ await runCommand(async () => {
   // Diagrams and git history start now, alongside Astro's bundling and the pages that need neither.
   prepareSiteData(opened.graph, site.settings);
 
-  await rm(outDir, { recursive: true, force: true });
   const shownOut = path.relative(process.cwd(), outDir) || '.';
   // Astro stages the prerendered pages in <working directory>/.astro/ (when the output is outside it) and
   // deletes them when done; they must sit inside the project to resolve its packages. A working directory
@@ -38,10 +38,12 @@ await runCommand(async () => {
   const staging = await mkdtemp(path.join(PROJECT, '.astro', 'build-'));
   process.chdir(staging);
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  const previous = await setAside(outDir);
+  site.reuseSearchIndex(previous?.searchIndex);
   try {
     await build({ ...siteAstroConfig(site), root: PROJECT, configFile: false, logLevel: 'warn' });
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await Promise.all([rm(staging, { recursive: true, force: true }), previous?.remove()]);
   }
 
   process.stdout.write(`built ${opened.graph.size} records into ${shownOut} (${await indexedPages(outDir)} pages indexed for search)\n`);

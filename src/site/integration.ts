@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration, AstroUserConfig } from 'astro';
-import * as pagefind from 'pagefind';
 import { z } from 'zod';
 import { headCommit } from '../git/history.ts';
+import { writeReadApi } from './api-files.ts';
+import { preparedSite } from './prepared-data.ts';
+import { indexForSearch, SEARCH_DIR } from './search-index.ts';
 import { resolveSiteSettings, SiteSettingsError, type SiteSettings } from './site-config.ts';
 
-const SEARCH_DIR = 'pagefind';
 const SETTINGS_MODULE = 'virtual:ops-hub/settings';
 /** Vite's convention for a module that exists only in a plugin. */
 const RESOLVED_SETTINGS_MODULE = `\0${SETTINGS_MODULE}`;
@@ -15,19 +16,27 @@ const RESOLVED_SETTINGS_MODULE = `\0${SETTINGS_MODULE}`;
 export type OpsHubIntegration = AstroIntegration & {
   /** The validated settings, for the command that builds with this integration (it validates the inventory first). */
   readonly settings: SiteSettings;
+  /** The previous build's search index, set aside by `npm run build`: taken over when this build indexes the same pages. */
+  reuseSearchIndex(dir: string | undefined): void;
 };
 
 /**
  * The site's own Astro integration. It validates the settings when it is
  * created (before Astro writes anything), hands them to every page as
- * `virtual:ops-hub/settings` (with the commit the inventory is at), and
- * indexes the built site for search when the build is done.
+ * `virtual:ops-hub/settings` (with the commit the inventory is at). When
+ * the pages are built, it writes the read API and indexes the site for
+ * search, side by side: the index is built by pagefind's own process.
  */
 export function opsHub(options: unknown): OpsHubIntegration {
   const settings = resolveSiteSettings(options);
+  let commit: string | undefined;
+  let previousSearchIndex: string | undefined;
   return {
     name: 'ops-hub',
     settings,
+    reuseSearchIndex(dir) {
+      previousSearchIndex = dir;
+    },
     hooks: {
       'astro:config:setup': async ({ config, updateConfig }) => {
         // Pages link with the settings' base and Astro writes to its outDir: an Astro flag or config that disagrees would build a broken site.
@@ -39,7 +48,7 @@ export function opsHub(options: unknown): OpsHubIntegration {
               'set base and outDir as ops-hub settings (npm run build flags, or ops-hub.config.json), not as Astro flags or config',
           );
         }
-        const commit = await headCommit(settings.root);
+        commit = await headCommit(settings.root);
         const pageSettings: SiteSettings = { ...settings, ...(commit ? { commit } : {}) };
         updateConfig({
           vite: {
@@ -56,16 +65,9 @@ export function opsHub(options: unknown): OpsHubIntegration {
       },
       'astro:build:done': async ({ dir }) => {
         const out = fileURLToPath(dir);
-        try {
-          const { index, errors } = await pagefind.createIndex({});
-          if (!index) throw new Error(`pagefind: ${errors.join('; ')}`);
-          const added = await index.addDirectory({ path: out });
-          if (added.errors.length > 0) throw new Error(`pagefind: ${added.errors.join('; ')}`);
-          const written = await index.writeFiles({ outputPath: path.join(out, SEARCH_DIR) });
-          if (written.errors.length > 0) throw new Error(`pagefind: ${written.errors.join('; ')}`);
-        } finally {
-          await pagefind.close();
-        }
+        const { graph } = await preparedSite(settings).data;
+        // Pagefind indexes in its own process while the read API is written here.
+        await Promise.all([indexForSearch(out, previousSearchIndex), writeReadApi(out, graph, commit)]);
       },
     },
   };

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { readFileHistory, type FileHistory } from '../git/history.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
+import { openInventory } from '../inventory.ts';
+import { fileParseCache } from '../load/parse-cache.ts';
+import { directorySource } from '../load/source.ts';
 import { recordPath } from '../views/paths.ts';
 import { topologyMermaid, topologyOf, type Topology } from '../views/topology.ts';
 import { renderMermaid } from './mermaid-svg.ts';
@@ -32,32 +35,44 @@ type Inputs = Pick<SiteSettings, 'root' | 'now' | 'base'>;
  * `npm run build` has the validated graph before Astro starts, and Astro runs
  * the pages in the same process but from its own bundle of the site's
  * modules: a process-wide slot hands the graph, and the diagrams already
- * being laid out, across. The inventory is opened once, and Chromium works
- * while Astro bundles and renders the pages that draw no diagram.
+ * being laid out, across, to the pages and to the integration that writes
+ * the read API. The inventory is opened once, and Chromium works while Astro
+ * bundles and renders the pages that draw no diagram.
  */
 const HANDOFF = Symbol.for('ops-hub.prepared-site');
 type Handoff = { [HANDOFF]?: { key: string; site: PreparedSite } };
 
 const keyOf = (inputs: Inputs) => JSON.stringify([inputs.root, inputs.now, inputs.base]);
 
-/** Starts the site's data from a graph that has just validated, for the Astro build that follows in this process. */
-export function prepareSiteData(graph: InventoryGraph, inputs: Inputs): void {
-  (globalThis as Handoff)[HANDOFF] = { key: keyOf(inputs), site: prepareSite(Promise.resolve(graph), inputs) };
+/** Starts the site's data from a graph (one that has just validated, or is being opened), for the Astro build that follows in this process. */
+export function prepareSiteData(graph: InventoryGraph | Promise<InventoryGraph>, inputs: Inputs): PreparedSite {
+  const site = prepareSite(Promise.resolve(graph), inputs);
+  (globalThis as Handoff)[HANDOFF] = { key: keyOf(inputs), site };
+  return site;
 }
 
-/** What `prepareSiteData` started for the same inputs, if anything. */
-export function handedOver(inputs: Inputs): PreparedSite | undefined {
+/** What `prepareSiteData` started for the same inputs; a direct `astro build` has nothing handed over, and opens the inventory here, once. */
+export function preparedSite(inputs: Inputs): PreparedSite {
   const handed = (globalThis as Handoff)[HANDOFF];
-  return handed && handed.key === keyOf(inputs) ? handed.site : undefined;
+  return handed && handed.key === keyOf(inputs) ? handed.site : prepareSiteData(openValidGraph(inputs), inputs);
 }
 
-export function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs): PreparedSite {
+function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs): PreparedSite {
   const data = Promise.all([graph, readFileHistory(inputs.root)]).then(([g, history]) => ({ graph: g, history }));
   const diagrams = graph.then((g) => renderDiagrams(g, inputs));
   // A failure is thrown by the page that awaits it; until a page does, it is not an unhandled rejection.
   data.catch(() => undefined);
   diagrams.catch(() => undefined);
   return { data, diagrams };
+}
+
+async function openValidGraph({ root, now }: Inputs): Promise<InventoryGraph> {
+  const { graph, errors } = await openInventory(directorySource(root), { now, cache: await fileParseCache(root) });
+  if (errors > 0) {
+    // scripts/build.ts validates first and prints the diagnostics; this guards direct `astro build` runs.
+    throw new Error(`the inventory at ${root} has ${errors} validation error(s): run npm run validate`);
+  }
+  return graph;
 }
 
 async function renderDiagrams(graph: InventoryGraph, { root, base }: Inputs): Promise<Map<string, Diagram>> {
