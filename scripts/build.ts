@@ -39,7 +39,7 @@ await runCommand(async () => {
   process.chdir(staging);
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const previous = await setAside(outDir);
-  site.reuseSearchIndex(previous?.searchIndex);
+  site.reuseFrom(previous);
   try {
     await build({ ...siteAstroConfig(site), root: PROJECT, configFile: false, logLevel: 'warn' });
   } finally {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setAside } from '../src/site/previous-site.ts';
 import { indexForSearch, SEARCH_DIR } from '../src/site/search-index.ts';
+import { takeOver } from '../src/site/stamped-dir.ts';
 
 const page = (title: string, text: string) =>
   `<!doctype html><html lang="en"><head><title>${title}</title></head><body><main data-pagefind-body><h1>${title}</h1><p>${text}</p></main></body></html>`;
@@ -19,9 +20,12 @@ async function site(edit = ''): Promise<string> {
   return out;
 }
 
-/** An index built for `out`, moved aside as a build moves the previous site's. */
-async function previousIndexOf(out: string): Promise<string> {
-  expect(await indexForSearch(out)).toBe('indexed');
+/** A stamp file of its own, as a build keeps one per output folder beside the inventory's caches. */
+const newStamp = async () => path.join(await mkdtemp(path.join(tmpdir(), 'ops-hub-stamps-')), 'search.sha256');
+
+/** An index built for `out` and stamped in `stamp`, then moved aside as a build moves the previous site's. */
+async function previousIndexOf(out: string, stamp: string): Promise<string> {
+  expect(await indexForSearch(out, { stamp })).toBe('indexed');
   const aside = `${out}-previous-index`;
   await rename(path.join(out, SEARCH_DIR), aside);
   return aside;
@@ -29,37 +33,53 @@ async function previousIndexOf(out: string): Promise<string> {
 
 // pagefind indexes in its own process: a budget for a busy machine, not a wait.
 describe('search index', { timeout: 120_000 }, () => {
-  it('indexes every page and stamps the index with the pages it was built from', async () => {
+  it('indexes every page, and stamps the digest of the pages outside the published site', async () => {
     const out = await site();
-    expect(await indexForSearch(out)).toBe('indexed');
+    const stamp = await newStamp();
+    expect(await indexForSearch(out, { stamp })).toBe('indexed');
     const entry = JSON.parse(await readFile(path.join(out, SEARCH_DIR, 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
     expect(Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0)).toBe(3);
-    expect(await readFile(path.join(out, SEARCH_DIR, 'pages.sha256'), 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(await readFile(stamp, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect((await readdir(out, { recursive: true })).filter((f) => f.includes('sha256'))).toEqual([]);
   });
 
   it('takes over the previous index when it was built from the very same pages', async () => {
-    const previous = await previousIndexOf(await site());
+    const stamp = await newStamp();
+    const previous = await previousIndexOf(await site(), stamp);
     const { ino } = await stat(previous);
     const out = await site();
-    expect(await indexForSearch(out, previous)).toBe('reused');
+    expect(await indexForSearch(out, { stamp, previous })).toBe('reused');
     expect((await stat(path.join(out, SEARCH_DIR))).ino).toBe(ino);
     expect(existsSync(previous)).toBe(false);
   });
 
   it('builds a new index when one page differs by one character, and leaves the previous one to its owner', async () => {
-    const previous = await previousIndexOf(await site());
-    const stamp = await readFile(path.join(previous, 'pages.sha256'), 'utf8');
+    const stamp = await newStamp();
+    const previous = await previousIndexOf(await site(), stamp);
+    const before = await readFile(stamp, 'utf8');
     const out = await site('.');
-    expect(await indexForSearch(out, previous)).toBe('indexed');
-    expect(await readFile(path.join(out, SEARCH_DIR, 'pages.sha256'), 'utf8')).not.toBe(stamp);
-    expect(existsSync(path.join(previous, 'pages.sha256'))).toBe(true);
+    expect(await indexForSearch(out, { stamp, previous })).toBe('indexed');
+    expect(await readFile(stamp, 'utf8')).not.toBe(before);
+    expect(existsSync(path.join(previous, 'pagefind-entry.json'))).toBe(true);
   });
 
-  it('builds a new index when the previous one carries no stamp', async () => {
-    const previous = await previousIndexOf(await site());
-    await writeFile(path.join(previous, 'pages.sha256'), 'not a digest\n');
+  it('builds a new index when the previous one has no stamp', async () => {
+    const stamp = await newStamp();
+    const previous = await previousIndexOf(await site(), stamp);
+    await writeFile(stamp, 'not a digest\n');
     const out = await site();
-    expect(await indexForSearch(out, previous)).toBe('indexed');
+    expect(await indexForSearch(out, { stamp, previous })).toBe('indexed');
+    expect(existsSync(previous)).toBe(true);
+  });
+});
+
+describe('a stamped folder', () => {
+  it('loses its stamp as soon as it is not taken over, so a folder left half-made never passes for whole', async () => {
+    const stamp = await newStamp();
+    const previous = await site();
+    await writeFile(stamp, 'digest-of-last-build\n');
+    expect(await takeOver({ stamp, previous }, `${previous}-next`, 'digest-of-this-build')).toBe(false);
+    expect(existsSync(stamp)).toBe(false);
     expect(existsSync(previous)).toBe(true);
   });
 });

@@ -1,12 +1,17 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration, AstroUserConfig } from 'astro';
 import { z } from 'zod';
 import { headCommit } from '../git/history.ts';
-import { writeReadApi } from './api-files.ts';
+import { API_DIR, writeReadApi } from './api-files.ts';
+import { codeVersion } from './code-version.ts';
 import { preparedSite } from './prepared-data.ts';
+import type { PreviousSite } from './previous-site.ts';
 import { indexForSearch, SEARCH_DIR } from './search-index.ts';
+import { siteVersion } from './site-version.ts';
+import { stampFile } from './stamped-dir.ts';
 import { resolveSiteSettings, SiteSettingsError, type SiteSettings } from './site-config.ts';
 
 const SETTINGS_MODULE = 'virtual:ops-hub/settings';
@@ -16,8 +21,8 @@ const RESOLVED_SETTINGS_MODULE = `\0${SETTINGS_MODULE}`;
 export type OpsHubIntegration = AstroIntegration & {
   /** The validated settings, for the command that builds with this integration (it validates the inventory first). */
   readonly settings: SiteSettings;
-  /** The previous build's search index, set aside by `npm run build`: taken over when this build indexes the same pages. */
-  reuseSearchIndex(dir: string | undefined): void;
+  /** The previous build, set aside by `npm run build`: its search index and read API are taken over when made from the same. */
+  reuseFrom(previous: PreviousSite | undefined): void;
 };
 
 /**
@@ -29,13 +34,13 @@ export type OpsHubIntegration = AstroIntegration & {
  */
 export function opsHub(options: unknown): OpsHubIntegration {
   const settings = resolveSiteSettings(options);
-  let commit: string | undefined;
-  let previousSearchIndex: string | undefined;
+  let pageSettings: SiteSettings = settings;
+  let previous: PreviousSite | undefined;
   return {
     name: 'ops-hub',
     settings,
-    reuseSearchIndex(dir) {
-      previousSearchIndex = dir;
+    reuseFrom(site) {
+      previous = site;
     },
     hooks: {
       'astro:config:setup': async ({ config, updateConfig }) => {
@@ -48,8 +53,8 @@ export function opsHub(options: unknown): OpsHubIntegration {
               'set base and outDir as ops-hub settings (npm run build flags, or ops-hub.config.json), not as Astro flags or config',
           );
         }
-        commit = await headCommit(settings.root);
-        const pageSettings: SiteSettings = { ...settings, ...(commit ? { commit } : {}) };
+        const commit = await headCommit(settings.root);
+        pageSettings = { ...settings, ...(commit ? { commit } : {}) };
         updateConfig({
           vite: {
             plugins: [
@@ -66,8 +71,13 @@ export function opsHub(options: unknown): OpsHubIntegration {
       'astro:build:done': async ({ dir }) => {
         const out = fileURLToPath(dir);
         const { graph } = await preparedSite(settings).data;
+        const apiDigest = createHash('sha256').update(siteVersion(graph, pageSettings)).update(codeVersion()).digest('hex');
         // Pagefind indexes in its own process while the read API is written here.
-        await Promise.all([indexForSearch(out, previousSearchIndex), writeReadApi(out, graph, commit)]);
+        const stamp = (folder: string) => stampFile(settings.root, out, folder);
+        await Promise.all([
+          indexForSearch(out, { stamp: stamp(SEARCH_DIR), previous: previous?.searchIndex }),
+          writeReadApi(out, graph, pageSettings.commit, { digest: apiDigest, stamp: stamp(API_DIR), previous: previous?.api }),
+        ]);
       },
     },
   };
@@ -86,6 +96,9 @@ export function siteAstroConfig(integration: OpsHubIntegration): AstroUserConfig
     trailingSlash: 'always',
     // Topology pages wait for their diagrams (laid out in Chromium meanwhile): enough pages in flight that the rest never wait behind them.
     build: { format: 'directory', inlineStylesheets: 'never', concurrency: PAGES_IN_FLIGHT },
+    // Pages whose code and cacheKey (site-version.ts) are unchanged are copied from the last build, kept beside the inventory's other caches.
+    experimental: { incrementalBuild: true },
+    cacheDir: path.join(integration.settings.root, '.cache', 'astro'),
     devToolbar: { enabled: false },
     // Pages ship no client code unless a page asks for it.
     scopedStyleStrategy: 'class',

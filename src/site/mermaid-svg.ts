@@ -28,8 +28,12 @@ const MERMAID_CONFIG = {
   maxTextSize: 200_000,
 };
 
-/** Laying out a diagram costs Chromium CPU: one page per core, at most four. */
-const PAGES = Math.max(1, Math.min(4, availableParallelism()));
+/**
+ * Laying out a diagram costs Chromium CPU, and each page loads mermaid once:
+ * one page per core but one (Astro renders the site's pages on that one
+ * meanwhile), at most four.
+ */
+const PAGES = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 export interface RenderOptions {
   /** Keeps each SVG by a hash of its source (and of mermaid and its settings): unchanged diagrams are not laid out again. */

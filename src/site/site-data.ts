@@ -1,5 +1,6 @@
 import { siteSettings } from 'virtual:ops-hub/settings';
 import { preparedSite, type Diagram, type SiteData } from './prepared-data.ts';
+import { siteVersion } from './site-version.ts';
 
 export type { Diagram, SiteData };
 
@@ -11,4 +12,11 @@ export function siteData(): Promise<SiteData> {
 /** The topology diagrams, rendered to SVG once per build: only the pages that draw them wait for them. */
 export function siteDiagrams(): Promise<Map<string, Diagram>> {
   return preparedSite(siteSettings).diagrams;
+}
+
+let version: Promise<string> | undefined;
+
+/** The `cacheKey` of every page that has one (site-version.ts), worked out once per build. */
+export function pageCacheKey(): Promise<string> {
+  return (version ??= siteData().then(({ graph }) => siteVersion(graph, siteSettings)));
 }
