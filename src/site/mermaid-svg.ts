@@ -29,11 +29,11 @@ const MERMAID_CONFIG = {
 };
 
 /**
- * Laying out a diagram costs Chromium CPU, and each page loads mermaid once:
- * one page per core but one (Astro renders the site's pages on that one
- * meanwhile), at most four.
+ * Laying out a diagram costs Chromium CPU: one page per core, at most four.
+ * Astro renders the other pages meanwhile, but at 10k records the diagrams
+ * take longer than the pages, so they get every core once the pages are done.
  */
-const PAGES = Math.max(1, Math.min(4, availableParallelism() - 1));
+const PAGES = Math.max(1, Math.min(4, availableParallelism()));
 
 export interface RenderOptions {
   /** Keeps each SVG by a hash of its source (and of mermaid and its settings): unchanged diagrams are not laid out again. */
