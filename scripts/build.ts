@@ -7,7 +7,7 @@ import { fileParseCache } from '../src/load/parse-cache.ts';
 import { indexedPages, opsHub, siteAstroConfig } from '../src/site/integration.ts';
 import { setAside } from '../src/site/previous-site.ts';
 import { siteOptions } from '../src/site/site-config.ts';
-import { prepareSiteData } from '../src/site/prepared-data.ts';
+import { prepareSiteData, startLayoutIfCold } from '../src/site/prepared-data.ts';
 
 const USAGE = 'usage: npm run build -- [--root DIR] [--out DIR] [--base /sub/path/] [--repo-url URL] [--now ISO]';
 const PROJECT = path.resolve(import.meta.dirname, '..');
@@ -24,11 +24,21 @@ await runCommand(async () => {
   const site = opsHub(await siteOptions({ root: args.root, outDir: args.out, base: args.base, repoUrl: args['repo-url'], now: args.now }));
   const { root, outDir, now } = site.settings;
 
+  // Chromium loads mermaid while the inventory opens, when every diagram is to be laid out.
+  const layout = startLayoutIfCold(site.settings);
   // The site is built only from an inventory that validates, with the same diagnostics.
-  const opened = await openOrRefuse(root, { now, cache: await fileParseCache(root), refusal: 'build: refused, the inventory does not validate' });
-  if (!opened) return 1;
+  const opened = await openOrRefuse(root, { now, cache: await fileParseCache(root), refusal: 'build: refused, the inventory does not validate' }).catch(
+    async (err: unknown) => {
+      await layout?.close();
+      throw err;
+    },
+  );
+  if (!opened) {
+    await layout?.close();
+    return 1;
+  }
   // Diagrams and git history start now, alongside Astro's bundling and the pages that need neither.
-  prepareSiteData(opened.graph, site.settings);
+  prepareSiteData(opened.graph, site.settings, layout);
 
   const shownOut = path.relative(process.cwd(), outDir) || '.';
   // Astro stages the prerendered pages in <working directory>/.astro/ (when the output is outside it) and

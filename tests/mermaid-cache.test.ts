@@ -1,10 +1,11 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../src/browser/chromium.ts';
-import { renderMermaid } from '../src/site/mermaid-svg.ts';
+import { renderMermaid, startLayout } from '../src/site/mermaid-svg.ts';
+import { startLayoutIfCold } from '../src/site/prepared-data.ts';
 
 let browser: Browser;
 
@@ -35,6 +36,28 @@ describe('diagram rendering', { timeout: 120_000 }, () => {
     expect(changed.get('one')).toContain('>C<');
     expect(await readdir(cacheDir)).toHaveLength(1);
     expect((await readdir(cacheDir))[0]).not.toBe(file);
+  });
+
+  it('lays out on pages started ahead, and leaves them open for their owner', async () => {
+    const layout = startLayout(browser);
+    try {
+      const [page] = await layout.pages;
+      const svgs = await renderMermaid(new Map([['one', 'flowchart LR\n  a["Ahead"] --> b["B"]']]), { layout });
+      expect(svgs.get('one')).toContain('>Ahead<');
+      expect(page!.isClosed()).toBe(false);
+    } finally {
+      await layout.close();
+    }
+  });
+
+  it('starts Chromium ahead only for an inventory with no diagram cached', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'ops-hub-diagrams-'));
+    const cold = startLayoutIfCold({ root });
+    expect(cold).toBeDefined();
+    await cold!.close();
+    await mkdir(path.join(root, '.cache', 'diagrams'), { recursive: true });
+    await writeFile(path.join(root, '.cache', 'diagrams', 'cached.svg'), '<svg></svg>');
+    expect(startLayoutIfCold({ root })).toBeUndefined();
   });
 
   it('names the diagram that does not parse', async () => {

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 /**
@@ -40,6 +40,40 @@ export interface RenderOptions {
   cacheDir?: string;
   /** A running Chromium to lay out on (left open); by default one is launched for this call. */
   browser?: Browser;
+  /** Pages started ahead (left open); by default they are started, on `browser`, only if a diagram is not cached. */
+  layout?: LayoutSession;
+}
+
+/** Chromium pages with mermaid loaded, started before the diagrams they will lay out are known. */
+export interface LayoutSession {
+  readonly pages: Promise<Page[]>;
+  /** Closes the pages, and Chromium if the session launched it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Chromium (unless given one) and loads mermaid into one page per
+ * core, now: a cold build opens its inventory meanwhile. Playwright is
+ * imported here, not up front: it takes a second or more to import, which a
+ * build whose diagrams are all cached should not pay.
+ */
+export function startLayout(browser?: Browser): LayoutSession {
+  const launched = browser ? Promise.resolve(browser) : import('../browser/chromium.ts').then((m) => m.launchChromium());
+  const context = launched.then(async (b) => {
+    const c = await b.newContext();
+    await serveMermaid(c);
+    return c;
+  });
+  const pages = context.then((c) => Promise.all(Array.from({ length: PAGES }, () => mermaidPage(c))));
+  // A failure is thrown to whoever awaits the pages; until then it is not an unhandled rejection.
+  pages.catch(() => undefined);
+  return {
+    pages,
+    async close() {
+      await (await context.catch(() => undefined))?.close();
+      if (!browser) await (await launched.catch(() => undefined))?.close();
+    },
+  };
 }
 
 /**
@@ -61,14 +95,11 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
     return result;
   }
 
-  // Loaded only when a diagram is laid out: playwright takes a second or more to import, which a build
-  // whose diagrams are all cached should not pay.
-  const browser = options.browser ?? (await (await import('../browser/chromium.ts')).launchChromium());
-  const context = await browser.newContext();
+  const layout = options.layout ?? startLayout(options.browser);
   try {
-    await serveMermaid(context);
-    const chunks = Array.from({ length: Math.min(PAGES, todo.length) }, (_, i) => todo.filter((_, j) => j % PAGES === i));
-    const rendered = (await Promise.all(chunks.map((chunk) => renderOnPage(context, chunk)))).flat();
+    const pages = (await layout.pages).slice(0, todo.length);
+    const chunks = pages.map((page, i) => [page, todo.filter((_, j) => j % pages.length === i)] as const);
+    const rendered = (await Promise.all(chunks.map(([page, chunk]) => renderOnPage(page, chunk)))).flat();
     for (const [name, svg, error] of rendered) {
       if (svg === null) throw new Error(`diagram "${name}" does not render: ${error}`);
       const clean = withoutRemoteImports(svg);
@@ -78,8 +109,7 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
     if (options.cacheDir) await prune(options.cacheDir, [...sources].map(([name, source]) => keyOf(name, source)));
     return result;
   } finally {
-    await context.close();
-    if (browser !== options.browser) await browser.close();
+    if (layout !== options.layout) await layout.close();
   }
 }
 
@@ -98,10 +128,14 @@ async function serveMermaid(context: BrowserContext): Promise<void> {
   });
 }
 
-async function renderOnPage(context: BrowserContext, entries: Array<[string, string]>): Promise<Rendered[]> {
+async function mermaidPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${MERMAID_ORIGIN}/`);
   await page.addScriptTag({ url: ENTRY, type: 'module' });
+  return page;
+}
+
+async function renderOnPage(page: Page, entries: Array<[string, string]>): Promise<Rendered[]> {
   return page.evaluate(
     async ([list, config]) => {
       const mermaid = (globalThis as unknown as { mermaid: MermaidApi }).mermaid;

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readFileHistory, type FileHistory } from '../git/history.ts';
 import type { InventoryGraph } from '../graph/graph.ts';
@@ -6,7 +7,7 @@ import { fileParseCache } from '../load/parse-cache.ts';
 import { directorySource } from '../load/source.ts';
 import { recordPath } from '../views/paths.ts';
 import { topologyMermaid, topologyOf, type Topology } from '../views/topology.ts';
-import { renderMermaid } from './mermaid-svg.ts';
+import { renderMermaid, startLayout, type LayoutSession } from './mermaid-svg.ts';
 import type { SiteSettings } from './site-config.ts';
 
 export interface Diagram {
@@ -44,9 +45,27 @@ type Handoff = { [HANDOFF]?: { key: string; site: PreparedSite } };
 
 const keyOf = (inputs: Inputs) => JSON.stringify([inputs.root, inputs.now, inputs.base]);
 
-/** Starts the site's data from a graph (one that has just validated, or is being opened), for the Astro build that follows in this process. */
-export function prepareSiteData(graph: InventoryGraph | Promise<InventoryGraph>, inputs: Inputs): PreparedSite {
-  const site = prepareSite(Promise.resolve(graph), inputs);
+/**
+ * Starts Chromium and mermaid ahead, when no diagram of this inventory is
+ * cached: a build that lays every diagram out has them ready by the time the
+ * inventory is open. A build whose diagrams are cached pays nothing.
+ */
+export function startLayoutIfCold({ root }: Pick<Inputs, 'root'>): LayoutSession | undefined {
+  try {
+    if (readdirSync(diagramCache(root)).some((f) => f.endsWith('.svg'))) return undefined;
+  } catch {
+    // No cache yet.
+  }
+  return startLayout();
+}
+
+/**
+ * Starts the site's data from a graph (one that has just validated, or is
+ * being opened), for the Astro build that follows in this process. `layout`
+ * (started ahead) is closed once the diagrams are laid out.
+ */
+export function prepareSiteData(graph: InventoryGraph | Promise<InventoryGraph>, inputs: Inputs, layout?: LayoutSession): PreparedSite {
+  const site = prepareSite(Promise.resolve(graph), inputs, layout);
   (globalThis as Handoff)[HANDOFF] = { key: keyOf(inputs), site };
   return site;
 }
@@ -57,9 +76,9 @@ export function preparedSite(inputs: Inputs): PreparedSite {
   return handed && handed.key === keyOf(inputs) ? handed.site : prepareSiteData(openValidGraph(inputs), inputs);
 }
 
-function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs): PreparedSite {
+function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs, layout: LayoutSession | undefined): PreparedSite {
   const data = Promise.all([graph, readFileHistory(inputs.root)]).then(([g, history]) => ({ graph: g, history }));
-  const diagrams = graph.then((g) => renderDiagrams(g, inputs));
+  const diagrams = graph.then((g) => renderDiagrams(g, inputs, layout)).finally(() => layout?.close());
   // A failure is thrown by the page that awaits it; until a page does, it is not an unhandled rejection.
   data.catch(() => undefined);
   diagrams.catch(() => undefined);
@@ -75,7 +94,9 @@ async function openValidGraph({ root, now }: Inputs): Promise<InventoryGraph> {
   return graph;
 }
 
-async function renderDiagrams(graph: InventoryGraph, { root, base }: Inputs): Promise<Map<string, Diagram>> {
+const diagramCache = (root: string) => path.join(root, '.cache', 'diagrams');
+
+async function renderDiagrams(graph: InventoryGraph, { root, base }: Inputs, layout: LayoutSession | undefined): Promise<Map<string, Diagram>> {
   const href = (id: string) => `${base}${recordPath(graph.get(id)!.kind, id)}`;
   const views = [
     { name: 'estate', title: 'The whole estate', topology: topologyOf(graph) },
@@ -86,6 +107,6 @@ async function renderDiagrams(graph: InventoryGraph, { root, base }: Inputs): Pr
     })),
   ];
   const sources = new Map(views.map((v) => [v.name, topologyMermaid(v.topology, graph, { href })]));
-  const svgs = await renderMermaid(sources, { cacheDir: path.join(root, '.cache', 'diagrams') });
+  const svgs = await renderMermaid(sources, { cacheDir: diagramCache(root), ...(layout ? { layout } : {}) });
   return new Map(views.map((v) => [v.name, { ...v, mermaid: sources.get(v.name)!, svg: svgs.get(v.name)! }]));
 }
