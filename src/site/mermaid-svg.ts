@@ -8,15 +8,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 /**
- * The ES module build, served to the page from an origin that exists only in
- * it: it loads the flowchart code it needs and nothing else, where the
- * single-file build makes every page parse 5.5 MB of every diagram type.
+ * The single-file build, handed to the page in one piece. (The ES module
+ * build loads its chunks lazily, through a route that Node answers: while
+ * Node is busy rendering pages, the layouts wait for it.)
  */
-const MERMAID_DIST = path.dirname(require.resolve('mermaid/dist/mermaid.esm.min.mjs'));
-const MERMAID_ORIGIN = 'http://mermaid.invalid';
-/** A module script fires `load` once its imports ran: Playwright waits for it, and the page has `mermaid`. */
-const ENTRY = '/entry.mjs';
-const ENTRY_MODULE = "import mermaid from './mermaid.esm.min.mjs';\nglobalThis.mermaid = mermaid;\n";
+const MERMAID_JS = require.resolve('mermaid/dist/mermaid.min.js');
 
 const MERMAID_CONFIG = {
   startOnLoad: false,
@@ -61,7 +57,7 @@ export function startLayout(browser?: Browser): LayoutSession {
   const launched = browser ? Promise.resolve(browser) : import('../browser/chromium.ts').then((m) => m.launchChromium());
   const context = launched.then(async (b) => {
     const c = await b.newContext();
-    await serveMermaid(c);
+    await offline(c);
     return c;
   });
   const pages = context.then((c) => Promise.all(Array.from({ length: PAGES }, () => mermaidPage(c))));
@@ -115,23 +111,15 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
 
 type Rendered = [string, string] | [string, null, string];
 
-/** The page and mermaid's modules come from the routed origin; any other request (a font a theme imports) is refused: layouts never reach a network. */
-async function serveMermaid(context: BrowserContext): Promise<void> {
-  await context.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin !== MERMAID_ORIGIN) return route.abort();
-    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><body></body></html>' });
-    if (url.pathname === ENTRY) return route.fulfill({ contentType: 'text/javascript', body: ENTRY_MODULE });
-    const file = path.join(MERMAID_DIST, path.normalize(decodeURIComponent(url.pathname)));
-    if (!file.startsWith(`${MERMAID_DIST}${path.sep}`) || !file.endsWith('.mjs')) return route.fulfill({ status: 404 });
-    return route.fulfill({ path: file, contentType: 'text/javascript' });
-  });
+/** Layouts never reach a network: any request (a font a theme imports) is refused. */
+async function offline(context: BrowserContext): Promise<void> {
+  await context.route('**/*', (route) => route.abort());
 }
 
 async function mermaidPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${MERMAID_ORIGIN}/`);
-  await page.addScriptTag({ url: ENTRY, type: 'module' });
+  await page.setContent('<!doctype html><html><body></body></html>');
+  await page.addScriptTag({ path: MERMAID_JS });
   return page;
 }
 
