@@ -37,8 +37,9 @@ await runCommand(async () => {
   // One content-keyed cache for both sides: the files a change leaves alone are parsed and validated once.
   // The diff reads validate's cache but never writes it: on a fresh CI clone, writing it would cost more than it saves.
   const cache = { ...(await fileParseCache(args.root)), save: async () => {} };
-  const base = await modelAndGraph(baseSource, { now, cache });
   const head = validated ? withDiagnostics(await modelAndGraph(headSource, { now, cache }), validated.diagnostics) : await openInventory(headSource, { now, cache });
+  // The base takes the head's files where the blob is the same: only what the change touched is loaded and modelled again.
+  const base = await modelAndGraph(baseSource, { now, cache, reuse: head.modelled });
   const changes = compareInventories(base, head, () => checkInventory(base).diagnostics);
   const diagram = neighbourhoodMermaid(changes, base.graph, head.graph);
   process.stdout.write(

@@ -62,26 +62,13 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
     const declared = (file.data as { id?: unknown } | null)?.id;
     declaredIds.set(typeof declared === 'string' ? declared : file.fileId, file.kind);
     if (file.data === null) continue;
-    const key = file.key === undefined ? undefined : `${file.kind}:${file.key}`;
-    let modelled = key === undefined ? undefined : cache?.getModelled?.(vocabularyKey, key);
-    if (!modelled) {
-      modelled = modelFile(file, schemas[file.kind]);
-      if (key !== undefined) modelled = cache?.setModelled?.(vocabularyKey, key, modelled) ?? modelled;
+    let outcome = modelledFiles.get(file);
+    if (outcome?.vocabularyKey !== vocabularyKey) {
+      outcome = modelRecord(file, vocabularyKey, schemas, cache);
+      modelledFiles.set(file, outcome);
     }
-    if (!modelled.ok) {
-      diagnostics.push(...modelled.diagnostics.map((d) => ({ file: file.file, ...d, recordId: file.fileId })));
-      continue;
-    }
-    // The schema was chosen by file.kind, so data and kind agree.
-    records.push({
-      id: (modelled.data as { id: string }).id,
-      kind: file.kind,
-      file: file.file,
-      ...(file.key !== undefined ? { key: file.key } : {}),
-      data: modelled.data,
-      positions: file.positions,
-      ...(file.body !== undefined ? { body: file.body } : {}),
-    } as AnyRecord);
+    if (outcome.record) records.push(outcome.record);
+    else diagnostics.push(...outcome.diagnostics);
   }
 
   return {
@@ -98,6 +85,38 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
     schemas,
     diagnostics,
   };
+}
+
+/** A file's record, or its diagnostics, against one vocabulary. */
+interface ModelledRecord {
+  vocabularyKey: string;
+  record?: AnyRecord;
+  diagnostics: Diagnostic[];
+}
+
+// A file loaded once is modelled once per vocabulary: the two sides of a diff
+// share the files a change left alone (loader.ts `reuse`), and so their records.
+const modelledFiles = new WeakMap<LoadedFile, ModelledRecord>();
+
+function modelRecord(file: LoadedFile, vocabularyKey: string, schemas: KindSchemas, cache: ParseCache | undefined): ModelledRecord {
+  const key = file.key === undefined ? undefined : `${file.kind}:${file.key}`;
+  let modelled = key === undefined ? undefined : cache?.getModelled?.(vocabularyKey, key);
+  if (!modelled) {
+    modelled = modelFile(file, schemas[file.kind]);
+    if (key !== undefined) modelled = cache?.setModelled?.(vocabularyKey, key, modelled) ?? modelled;
+  }
+  if (!modelled.ok) return { vocabularyKey, diagnostics: modelled.diagnostics.map((d) => ({ file: file.file, ...d, recordId: file.fileId })) };
+  // The schema was chosen by file.kind, so data and kind agree.
+  const record = {
+    id: (modelled.data as { id: string }).id,
+    kind: file.kind,
+    file: file.file,
+    ...(file.key !== undefined ? { key: file.key } : {}),
+    data: modelled.data,
+    positions: file.positions,
+    ...(file.body !== undefined ? { body: file.body } : {}),
+  } as AnyRecord;
+  return { vocabularyKey, record, diagnostics: [] };
 }
 
 let lastSchemas: { vocabularyKey: string; schemas: KindSchemas } | undefined;
