@@ -97,6 +97,8 @@ function treeUnchanged(root: string, index: TreeIndex): boolean {
     if (!sameStamp(stamp, stat)) return false;
     if (racy(stamp, index.time) && (stamp[4] === '' || blobId(readFileSync(path.join(root, file), 'utf8')) !== stamp[4])) return false;
   }
+  // Nothing changed: the caller takes the keys as recorded (indexedSource's `unchanged`), so the stamps go.
+  stampsTaken.delete(index);
   return true;
 }
 
