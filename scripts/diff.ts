@@ -37,9 +37,8 @@ await runCommand(async () => {
   const index = args.head ? undefined : await readTreeIndex(args.root);
   const validated = index && args.now !== undefined ? storedResult<Validation>(args.root, index, validationKey(now)) : undefined;
   const [baseSource, headSource] = await Promise.all([listedBase, args.head ? source(args.head) : indexedSource(args.root, index, TOP_FOLDERS, validated !== undefined).source]);
-  // One content-keyed cache for both sides: the files a change leaves alone are parsed and validated once.
-  // The diff reads validate's cache but never writes it: on a fresh CI clone, writing it would cost more than it saves.
-  const cache = { ...(await fileParseCache(args.root)), save: async () => {} };
+  // One content-keyed cache for both sides; validate's, read but never written (parse-cache.ts `readOnly`).
+  const cache = await fileParseCache(args.root, { readOnly: true });
   const head = validated ? withDiagnostics(await modelAndGraph(headSource, { now, cache }), validated.diagnostics) : await openInventory(headSource, { now, cache });
   // The base takes the head's files where the blob is the same: only what the change touched is loaded and modelled again.
   const base = await modelAndGraph(baseSource, { now, cache, reuse: head.modelled });

@@ -12,11 +12,11 @@ import { directorySource, type InventorySource } from '../src/load/source.ts';
 import { fixture, NOW, REPO_ROOT } from './helpers/fixture.ts';
 
 /**
- * diff opens its head first and builds the base from the head's files where
- * the blob is the same (loader.ts `reuse`), loading and modelling only what
- * the change touched. The base must come out exactly as a base opened on its
- * own: the same records, files and diagnostics (file:line:col), and the same
- * change set.
+ * diff opens its head first, through validate's record cache read-only, and
+ * builds the base from the head's files where the blob is the same
+ * (loader.ts `reuse`), loading and modelling only what the change touched.
+ * Both must come out exactly as opened on their own: the same records, files
+ * and diagnostics (file:line:col), and the same change set.
  */
 
 const run = promisify(execFile);
@@ -57,6 +57,9 @@ async function changedRepo(newOwner: boolean): Promise<string> {
   return dir;
 }
 
+/** A cache with nothing in it: keys are worked out, nothing is known. */
+const emptyCache = async () => fileParseCache(await mkdtemp(path.join(tmpdir(), 'ops-hub-empty-')));
+
 /** Everything a diagnostic says, and the records and files as modelled. */
 function outcome(opened: OpenedInventory) {
   return {
@@ -81,12 +84,21 @@ describe("diff's base shares the head's unchanged files and is the same base", (
     '%s',
     async (_name, headSource, newOwner) => {
       const repo = repos.get(newOwner)!;
-      const cache = await fileParseCache(repo);
+      // As after validate of the head: the record cache on disk knows the head's files; diff reads it, never writes it.
+      const validated = await fileParseCache(repo);
+      await openInventory(await headSource(repo), { now: NOW, cache: validated });
+      await validated.save();
+      const cacheFile = path.join(repo, '.cache/records-v3.json');
+      const written = await readFile(cacheFile, 'utf8');
+      const cache = await fileParseCache(repo, { readOnly: true });
       const head = await openInventory(await headSource(repo), { now: NOW, cache });
       const shared = await modelAndGraph(await gitSource(repo, 'base'), { now: NOW, cache, reuse: head.modelled });
+      await cache.save();
+      expect(await readFile(cacheFile, 'utf8')).toBe(written);
       // The reference: the base on its own, with a cache of its own that starts empty.
-      const alone = await modelAndGraph(await gitSource(repo, 'base'), { now: NOW, cache: await fileParseCache(await mkdtemp(path.join(tmpdir(), 'ops-hub-empty-'))) });
+      const alone = await modelAndGraph(await gitSource(repo, 'base'), { now: NOW, cache: await emptyCache() });
 
+      expect(outcome(head)).toStrictEqual(outcome(await openInventory(await headSource(repo), { now: NOW, cache: await emptyCache() })));
       expect(outcome(checkInventory(shared))).toStrictEqual(outcome(checkInventory(alone)));
       const diff = (base: InventoryModel) => compareInventories(base, head, () => checkInventory(base).diagnostics);
       expect(diff(shared)).toStrictEqual(diff(alone));
