@@ -37,6 +37,8 @@ export interface ModelledInventory {
   dotfiles: string[];
   owners: Owner[];
   vocabulary: Vocabulary;
+  /** A fingerprint of `vocabulary`: records judged against the same one are the same. */
+  vocabularyKey: string;
   schemas: KindSchemas;
   diagnostics: Diagnostic[];
 }
@@ -44,9 +46,11 @@ export interface ModelledInventory {
 /**
  * Validates loaded files against the zod model; what fails stays out of the
  * records. With a cache, a file whose content, kind and vocabulary were
- * validated before is not validated again.
+ * validated before is not validated again. With `reuse` (diff's head, whose
+ * files the loader shared with this side), a shared file judged against the
+ * same vocabulary is the record `reuse` holds for it.
  */
-export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): ModelledInventory {
+export function modelInventory(loaded: LoadedInventory, cache?: ParseCache, reuse?: ModelledInventory): ModelledInventory {
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
 
   const manifest = parseDocument(loaded.manifest, manifestSchema, diagnostics);
@@ -58,17 +62,31 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
 
   const records: AnyRecord[] = [];
   const declaredIds = new Map<string, Kind>();
+  const shared = sharedRecords(reuse, vocabularyKey);
   for (const file of loaded.files) {
     const declared = (file.data as { id?: unknown } | null)?.id;
     declaredIds.set(typeof declared === 'string' ? declared : file.fileId, file.kind);
     if (file.data === null) continue;
-    let outcome = modelledFiles.get(file);
-    if (outcome?.vocabularyKey !== vocabularyKey) {
-      outcome = modelRecord(file, vocabularyKey, schemas, cache);
-      modelledFiles.set(file, outcome);
+    const same = shared?.get(file);
+    if (same) {
+      records.push(same);
+      continue;
     }
-    if (outcome.record) records.push(outcome.record);
-    else diagnostics.push(...outcome.diagnostics);
+    const modelled = modelFileCached(file, vocabularyKey, schemas, cache);
+    if (!modelled.ok) {
+      diagnostics.push(...modelled.diagnostics.map((d) => ({ file: file.file, ...d, recordId: file.fileId })));
+      continue;
+    }
+    // The schema was chosen by file.kind, so data and kind agree.
+    records.push({
+      id: (modelled.data as { id: string }).id,
+      kind: file.kind,
+      file: file.file,
+      ...(file.key !== undefined ? { key: file.key } : {}),
+      data: modelled.data,
+      positions: file.positions,
+      ...(file.body !== undefined ? { body: file.body } : {}),
+    } as AnyRecord);
   }
 
   return {
@@ -82,41 +100,31 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
     dotfiles: loaded.dotfiles,
     owners: owners ?? [],
     vocabulary,
+    vocabularyKey,
     schemas,
     diagnostics,
   };
 }
 
-/** A file's record, or its diagnostics, against one vocabulary. */
-interface ModelledRecord {
-  vocabularyKey: string;
-  record?: AnyRecord;
-  diagnostics: Diagnostic[];
+/** The records of `reuse` by the file object they were modelled from, when it was judged against the same vocabulary. */
+function sharedRecords(reuse: ModelledInventory | undefined, vocabularyKey: string): Map<LoadedFile, AnyRecord> | undefined {
+  if (reuse?.vocabularyKey !== vocabularyKey) return undefined;
+  const byPath = new Map(reuse.records.map((r) => [r.file, r]));
+  const shared = new Map<LoadedFile, AnyRecord>();
+  for (const file of reuse.files) {
+    const record = byPath.get(file.file);
+    if (record) shared.set(file, record);
+  }
+  return shared;
 }
 
-// A file loaded once is modelled once per vocabulary: the two sides of a diff
-// share the files a change left alone (loader.ts `reuse`), and so their records.
-const modelledFiles = new WeakMap<LoadedFile, ModelledRecord>();
-
-function modelRecord(file: LoadedFile, vocabularyKey: string, schemas: KindSchemas, cache: ParseCache | undefined): ModelledRecord {
+/** A file's validation, from the cache when it has it. */
+function modelFileCached(file: LoadedFile, vocabularyKey: string, schemas: KindSchemas, cache: ParseCache | undefined): ModelledFile {
   const key = file.key === undefined ? undefined : `${file.kind}:${file.key}`;
-  let modelled = key === undefined ? undefined : cache?.getModelled?.(vocabularyKey, key);
-  if (!modelled) {
-    modelled = modelFile(file, schemas[file.kind]);
-    if (key !== undefined) modelled = cache?.setModelled?.(vocabularyKey, key, modelled) ?? modelled;
-  }
-  if (!modelled.ok) return { vocabularyKey, diagnostics: modelled.diagnostics.map((d) => ({ file: file.file, ...d, recordId: file.fileId })) };
-  // The schema was chosen by file.kind, so data and kind agree.
-  const record = {
-    id: (modelled.data as { id: string }).id,
-    kind: file.kind,
-    file: file.file,
-    ...(file.key !== undefined ? { key: file.key } : {}),
-    data: modelled.data,
-    positions: file.positions,
-    ...(file.body !== undefined ? { body: file.body } : {}),
-  } as AnyRecord;
-  return { vocabularyKey, record, diagnostics: [] };
+  const known = key === undefined ? undefined : cache?.getModelled?.(vocabularyKey, key);
+  if (known) return known;
+  const modelled = modelFile(file, schemas[file.kind]);
+  return key === undefined ? modelled : (cache?.setModelled?.(vocabularyKey, key, modelled) ?? modelled);
 }
 
 let lastSchemas: { vocabularyKey: string; schemas: KindSchemas } | undefined;
