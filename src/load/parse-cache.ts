@@ -123,9 +123,11 @@ export async function fileParseCache(root: string, { readOnly = false } = {}): P
       if (readOnly) return;
       // Rewriting the whole file for a few changed records would cost more than
       // computing those again next time: it is rewritten when enough changed.
+      // Counted once each: Object.keys of a 10,000-entry dictionary is not cheap.
       const count = (s: Stored) => Object.keys(s.parsed).length + Object.keys(s.modelled).length;
-      const changed = added + Math.max(0, count(stored) - (count(used) - added));
-      if (changed <= REWRITE_AFTER + count(used) / 50) return;
+      const usedCount = count(used);
+      const changed = added + Math.max(0, count(stored) - (usedCount - added));
+      if (changed <= REWRITE_AFTER + usedCount / 50) return;
       // A cache that cannot be written (read-only checkout) only costs speed.
       try {
         await writeFileAtomic(file, JSON.stringify(used), undefined, { durable: false });
