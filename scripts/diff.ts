@@ -31,14 +31,17 @@ await runCommand(async () => {
   // The working tree through validate's tree index: files unchanged since validate ran are not read, and
   // when none changed (at the same --now) validate's diagnostics are the head's. Git trees name their
   // blobs: a blob the cache knows is not read either.
+  // git lists the base while the tree index is read and checked (its rejection is awaited below, not lost).
+  const listedBase = source(args.base);
+  listedBase.catch(() => {});
   const index = args.head ? undefined : await readTreeIndex(args.root);
   const validated = index && args.now !== undefined ? storedResult<Validation>(args.root, index, validationKey(now)) : undefined;
-  const [baseSource, headSource] = await Promise.all([source(args.base), args.head ? source(args.head) : indexedSource(args.root, index, TOP_FOLDERS, validated !== undefined).source]);
-  // One content-keyed cache for both sides: the files a change leaves alone are parsed and validated once.
-  // The diff reads validate's cache but never writes it: on a fresh CI clone, writing it would cost more than it saves.
-  const cache = { ...(await fileParseCache(args.root)), save: async () => {} };
-  const base = await modelAndGraph(baseSource, { now, cache });
+  const [baseSource, headSource] = await Promise.all([listedBase, args.head ? source(args.head) : indexedSource(args.root, index, TOP_FOLDERS, validated !== undefined).source]);
+  // One content-keyed cache for both sides; validate's, read but never written (parse-cache.ts `readOnly`).
+  const cache = await fileParseCache(args.root, { readOnly: true });
   const head = validated ? withDiagnostics(await modelAndGraph(headSource, { now, cache }), validated.diagnostics) : await openInventory(headSource, { now, cache });
+  // The base takes the head's files where the blob is the same: only what the change touched is loaded and modelled again.
+  const base = await modelAndGraph(baseSource, { now, cache, reuse: head.modelled });
   const changes = compareInventories(base, head, () => checkInventory(base).diagnostics);
   const diagram = neighbourhoodMermaid(changes, base.graph, head.graph);
   process.stdout.write(

@@ -16,9 +16,11 @@ export interface OpenedInventory extends InventoryModel {
   errors: number;
 }
 
-export interface OpenOptions extends LoadOptions {
+export interface OpenOptions extends Omit<LoadOptions, 'reuse'> {
   /** The moment evidence ages against (ms since epoch); an input, so runs are reproducible. */
   now: number;
+  /** Another side opened with the cache (diff's head): its files and records are shared wherever they are the same (loader.ts, model-inventory.ts). */
+  reuse?: ModelledInventory;
 }
 
 /** The one way through the house: files → load → model → graph → checks. */
@@ -29,7 +31,7 @@ export async function openInventory(source: InventorySource, options: OpenOption
 /** files → load → model → graph; the cache, when given, is saved once the records are modelled. */
 export async function modelAndGraph(source: InventorySource, options: OpenOptions): Promise<InventoryModel> {
   const loaded = await loadInventory(source, options);
-  const modelled = modelInventory(loaded, options.cache);
+  const modelled = modelInventory(loaded, options.cache, options.reuse);
   await options.cache?.save();
   return { graph: new InventoryGraph(modelled, options.now), modelled };
 }

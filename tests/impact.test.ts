@@ -97,6 +97,17 @@ describe('impact, both ways', () => {
     expect(new Set(ids(up.entries)).size).toBe(up.count);
   });
 
+  it('walks each record\'s relations in the graph\'s order, by the id of the record holding them, its own among the rest', async () => {
+    // Two gates concern the gate backups-proven, one sorting before it and one after; backups-proven itself is what gates its wave.
+    const base = await readFile(path.join(MINIMAL, 'gates/backups-proven.yaml'), 'utf8');
+    const concerning = (id: string) => base.replace('id: backups-proven', `id: ${id}`).replace('concerns: [git-db]', 'concerns: [backups-proven]');
+    const opened = await openWith({ 'gates/a-gate.yaml': concerning('a-gate'), 'gates/zz-gate.yaml': concerning('zz-gate') });
+    expect(opened.errors).toBe(0);
+    expect(impactOf(opened.graph, 'backups-proven', 'downstream').entries.map((e) => e.id)).toEqual(['a-gate', 'old-to-new', 'zz-gate']);
+    // Upstream of the wave, its gates come by id; each gate's own dependencies before those it reaches through others.
+    expect(impactOf(opened.graph, 'old-to-new', 'upstream').entries.slice(0, 4).map((e) => e.id)).toEqual(['a-gate', 'backups-proven', 'registry-ready', 'zz-gate']);
+  });
+
   it('lists a record page\'s chains with arrows from the dependent to what it needs', () => {
     const text = (item: ImpactItem) =>
       [item.start, ...item.links.flatMap((l) => [l.phrase, l.to])].map((n) => (typeof n === 'string' ? `— ${n} →` : n.role === 'self' ? 'this' : n.id)).join(' ');

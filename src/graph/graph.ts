@@ -9,8 +9,8 @@ import { deriveGateStatus, type EvidenceSources, type GateStatus } from './gate-
 import type { GraphQueries } from './graph-queries.ts';
 import { deriveWaveReadiness, type WaveReadiness } from './waves.ts';
 
-/** `localeCompare`'s order, without building a collator per comparison. */
-const ID_ORDER = new Intl.Collator().compare;
+/** The order of ids in the graph (`all`, `byKind`, relations): `localeCompare`'s, without building a collator per comparison. */
+export const compareIds = new Intl.Collator().compare;
 
 export interface Relation {
   from: string;
@@ -65,7 +65,7 @@ export class InventoryGraph implements GraphQueries {
     this.owners = input.owners;
     this.vocabulary = input.vocabulary;
     this.manifest = input.manifest;
-    const sorted = [...input.records].sort((a, b) => ID_ORDER(a.id, b.id));
+    const sorted = [...input.records].sort((a, b) => compareIds(a.id, b.id));
     for (const record of sorted) {
       if (this.byId.has(record.id)) {
         this.duplicates.push(record);

@@ -1,5 +1,5 @@
 import type { Kind } from '../model/kinds.ts';
-import type { InventoryGraph } from './graph.ts';
+import { compareIds, type InventoryGraph, type Relation } from './graph.ts';
 
 /**
  * What breaks if a record goes down (its dependents, downstream) and what it
@@ -81,33 +81,36 @@ interface Link {
   step: ImpactStep;
 }
 
-type Adjacency = Record<ImpactDirection, Map<string, Link[]>>;
+/** Per graph and direction, each record's links, worked out when a walk first reaches the record. */
+const linkMemos = new WeakMap<InventoryGraph, Record<ImpactDirection, Map<string, readonly Link[]>>>();
 
-/** Built once per graph: the relations that carry dependency, from each record towards its dependents and its dependencies. */
-const adjacencies = new WeakMap<InventoryGraph, Adjacency>();
-
-function adjacencyOf(graph: InventoryGraph): Adjacency {
-  let adjacency = adjacencies.get(graph);
-  if (adjacency) return adjacency;
-  adjacency = { downstream: new Map(), upstream: new Map() };
-  for (const record of graph.all()) {
-    for (const relation of graph.outgoing(record.id)) {
-      const rule = RULES[record.kind]?.[relation.field];
-      if (!rule) continue;
-      const [dependent, dependency] = rule.dependent === 'from' ? [relation.from, relation.to] : [relation.to, relation.from];
-      const field = relation.field;
-      push(adjacency.downstream, dependency, { id: dependent, step: { id: dependent, field, phrase: rule.phrase } });
-      push(adjacency.upstream, dependent, { id: dependency, step: { id: dependency, field, phrase: rule.phrase } });
-    }
-  }
-  adjacencies.set(graph, adjacency);
-  return adjacency;
-}
-
-function push(map: Map<string, Link[]>, key: string, link: Link): void {
-  const list = map.get(key);
-  if (list) list.push(link);
-  else map.set(key, [link]);
+/**
+ * The relations that carry dependency from record `id` towards its dependents
+ * (downstream) or its dependencies (upstream). A change's walk reaches a few
+ * hundred of ten thousand records, so only those are looked at. The links come
+ * in the order the graph states its relations: by the id of the record that
+ * holds them, then as that record lists them, so a walk finds the same
+ * shortest paths however many records were looked at before.
+ */
+function linksOf(graph: InventoryGraph, id: string, direction: ImpactDirection): readonly Link[] {
+  let memo = linkMemos.get(graph);
+  if (!memo) linkMemos.set(graph, (memo = { downstream: new Map(), upstream: new Map() }));
+  const known = memo[direction].get(id);
+  if (known) return known;
+  const link = (relation: Relation): Link[] => {
+    const rule = RULES[graph.get(relation.from)!.kind]?.[relation.field];
+    if (!rule) return [];
+    const [dependent, dependency] = rule.dependent === 'from' ? [relation.from, relation.to] : [relation.to, relation.from];
+    const [here, there] = direction === 'downstream' ? [dependency, dependent] : [dependent, dependency];
+    return here === id ? [{ id: there, step: { id: there, field: relation.field, phrase: rule.phrase } }] : [];
+  };
+  // Relations held by other records (in the graph's order), with this record's own at its place among them.
+  const held = graph.incoming(id).filter((r) => r.from !== id);
+  const at = held.findIndex((r) => compareIds(r.from, id) > 0);
+  const ordered = at < 0 ? [...held, ...graph.outgoing(id)] : [...held.slice(0, at), ...graph.outgoing(id), ...held.slice(at)];
+  const links = ordered.flatMap(link);
+  memo[direction].set(id, links);
+  return links;
 }
 
 /** Everything reached from the start records, nearest first; paths are built only for the entries asked for. */
@@ -127,14 +130,13 @@ export interface ImpactWalk {
  */
 export function walkImpact(graph: InventoryGraph, start: string | Iterable<string>, direction: ImpactDirection): ImpactWalk {
   const starts = new Set(typeof start === 'string' ? [start] : start);
-  const links = adjacencyOf(graph)[direction];
   const reachedBy = new Map<string, { parent: string; origin: string; step: ImpactStep; depth: number }>();
   const order: string[] = [];
   let frontier = [...starts].filter((id) => graph.has(id));
   while (frontier.length > 0) {
     const next: string[] = [];
     for (const id of frontier) {
-      for (const link of links.get(id) ?? []) {
+      for (const link of linksOf(graph, id, direction)) {
         if (starts.has(link.id) || reachedBy.has(link.id)) continue;
         const via = reachedBy.get(id);
         reachedBy.set(link.id, { parent: id, origin: via?.origin ?? id, step: link.step, depth: (via?.depth ?? 0) + 1 });

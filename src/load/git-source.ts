@@ -24,16 +24,13 @@ async function git(cwd: string, args: string[]): Promise<string> {
  * blob's id, so a blob whose parse is cached is not read at all (`keyOf`).
  */
 export async function gitSource(root: string, ref: string): Promise<InventorySource> {
-  let top: string;
-  let commit: string;
-  try {
-    top = (await git(root, ['rev-parse', '--show-toplevel'])).trim();
-  } catch {
-    throw new GitRefError(`${root} is not inside a git repository`);
-  }
-  try {
-    commit = (await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
-  } catch {
+  // One rev-parse for both: it prints the top level, then fails (exit 1, nothing more) on a ref that is no commit.
+  const [top, commit] = await run('git', ['-C', root, 'rev-parse', '--show-toplevel', '--verify', '--quiet', `${ref}^{commit}`]).then(
+    ({ stdout }) => stdout.split('\n'),
+    (err: { stdout?: string }) => [err.stdout?.split('\n')[0] ?? ''],
+  );
+  if (!top) throw new GitRefError(`${root} is not inside a git repository`);
+  if (!commit) {
     throw new GitRefError(`"${ref}" is not a commit in this repository (try a branch, a tag or a SHA; in CI fetch the base first: git fetch origin <branch>)`);
   }
   const prefix = path.relative(top, path.resolve(root)).split(path.sep).join('/');

@@ -49,6 +49,13 @@ export interface LoadOptions {
   cache?: ParseCache;
   /** `fast` unless a test asks for the reference (parse-file.ts). */
   parser?: Parser;
+  /**
+   * Another load over a cache, or its modelled inventory (diff's head): each
+   * of its record files with the same path and content key here, and no
+   * diagnostic of its own, is taken as it is, so the two sides share it and
+   * this load looks up only the rest.
+   */
+  reuse?: Pick<LoadedInventory, 'files' | 'diagnostics'>;
 }
 
 /** Reads every inventory file of a source, with positions for diagnostics; never throws on bad input, never skips a file without a word. */
@@ -64,11 +71,16 @@ export async function loadInventory(source: InventorySource, options: LoadOption
   const cache = options.parser === 'full' ? undefined : options.cache;
   const keyOf = (file: string) => (cache ? source.keyOf?.(file) : undefined);
   const known = listing.records.map((r) => (r.problem ? undefined : keyOf(r.file)));
-  const cachedParse = listing.records.map((r, i) => (known[i] === undefined ? undefined : cache!.get(parseKey(r.layout.format, known[i]))));
+  const reused = reusable(options.reuse);
+  const shared = listing.records.map((r, i) => {
+    const same = known[i] === undefined ? undefined : reused.get(r.file);
+    return same?.key === parseKey(r.layout.format, known[i]!) ? same : undefined;
+  });
+  const cachedParse = listing.records.map((r, i) => (known[i] === undefined || shared[i] ? undefined : cache!.get(parseKey(r.layout.format, known[i]))));
 
   // One batch of reads, so a git source fetches every blob in one go.
   const [reads, manifestRead, ownersRead, widgetSeedRead] = await Promise.all([
-    Promise.all(listing.records.map((r, i) => (r.problem || cachedParse[i] ? undefined : source.read(r.file)))),
+    Promise.all(listing.records.map((r, i) => (r.problem || shared[i] || cachedParse[i] ? undefined : source.read(r.file)))),
     readNamed(MANIFEST_FILE),
     readNamed(OWNERS_FILE),
     readNamed(WIDGET_SEED_FILE, MAX_GENERATED_BYTES),
@@ -80,7 +92,7 @@ export async function loadInventory(source: InventorySource, options: LoadOption
   };
   const texts = listing.records.map((r, i) => {
     if (r.problem) diagnostics.push(problemDiagnostic(r.file, r.problem));
-    return r.problem ? undefined : textOf(r.file, reads[i]);
+    return r.problem || shared[i] ? undefined : textOf(r.file, reads[i]);
   });
   const manifestText = textOf(MANIFEST_FILE, manifestRead);
   const ownersText = textOf(OWNERS_FILE, ownersRead);
@@ -107,6 +119,10 @@ export async function loadInventory(source: InventorySource, options: LoadOption
 
   const files: LoadedFile[] = [];
   listing.records.forEach((r, i) => {
+    if (shared[i]) {
+      files.push(shared[i]);
+      return;
+    }
     const p = parsed[i];
     if (p) {
       diagnostics.push(...syntaxDiagnostics(r.file, p.problems));
@@ -172,6 +188,13 @@ export async function loadInventory(source: InventorySource, options: LoadOption
     dotfiles: listing.dotfiles,
     diagnostics,
   };
+}
+
+/** The record files of a load that can be shared, by path: those with a content key and no diagnostic (a file's own diagnostics follow from its path and content, but are not kept with it). */
+function reusable(loaded: LoadOptions['reuse']): Map<string, LoadedFile> {
+  if (!loaded) return new Map();
+  const troubled = new Set(loaded.diagnostics.map((d) => d.file));
+  return new Map(loaded.files.filter((f) => f.key !== undefined && !troubled.has(f.file)).map((f) => [f.file, f]));
 }
 
 /** The parse's positions, or (for a file the fast path read) a table computed from its text when first asked. */

@@ -37,6 +37,8 @@ export interface ModelledInventory {
   dotfiles: string[];
   owners: Owner[];
   vocabulary: Vocabulary;
+  /** A fingerprint of `vocabulary`: records judged against the same one are the same. */
+  vocabularyKey: string;
   schemas: KindSchemas;
   diagnostics: Diagnostic[];
 }
@@ -44,9 +46,11 @@ export interface ModelledInventory {
 /**
  * Validates loaded files against the zod model; what fails stays out of the
  * records. With a cache, a file whose content, kind and vocabulary were
- * validated before is not validated again.
+ * validated before is not validated again. With `reuse` (diff's head, whose
+ * files the loader shared with this side), a shared file judged against the
+ * same vocabulary is the record `reuse` holds for it.
  */
-export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): ModelledInventory {
+export function modelInventory(loaded: LoadedInventory, cache?: ParseCache, reuse?: ModelledInventory): ModelledInventory {
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
 
   const manifest = parseDocument(loaded.manifest, manifestSchema, diagnostics);
@@ -58,16 +62,17 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
 
   const records: AnyRecord[] = [];
   const declaredIds = new Map<string, Kind>();
+  const shared = sharedRecords(reuse, vocabularyKey);
   for (const file of loaded.files) {
     const declared = (file.data as { id?: unknown } | null)?.id;
     declaredIds.set(typeof declared === 'string' ? declared : file.fileId, file.kind);
     if (file.data === null) continue;
-    const key = file.key === undefined ? undefined : `${file.kind}:${file.key}`;
-    let modelled = key === undefined ? undefined : cache?.getModelled?.(vocabularyKey, key);
-    if (!modelled) {
-      modelled = modelFile(file, schemas[file.kind]);
-      if (key !== undefined) modelled = cache?.setModelled?.(vocabularyKey, key, modelled) ?? modelled;
+    const same = shared?.get(file);
+    if (same) {
+      records.push(same);
+      continue;
     }
+    const modelled = modelFileCached(file, vocabularyKey, schemas, cache);
     if (!modelled.ok) {
       diagnostics.push(...modelled.diagnostics.map((d) => ({ file: file.file, ...d, recordId: file.fileId })));
       continue;
@@ -95,9 +100,31 @@ export function modelInventory(loaded: LoadedInventory, cache?: ParseCache): Mod
     dotfiles: loaded.dotfiles,
     owners: owners ?? [],
     vocabulary,
+    vocabularyKey,
     schemas,
     diagnostics,
   };
+}
+
+/** The records of `reuse` by the file object they were modelled from, when it was judged against the same vocabulary. */
+function sharedRecords(reuse: ModelledInventory | undefined, vocabularyKey: string): Map<LoadedFile, AnyRecord> | undefined {
+  if (reuse?.vocabularyKey !== vocabularyKey) return undefined;
+  const byPath = new Map(reuse.records.map((r) => [r.file, r]));
+  const shared = new Map<LoadedFile, AnyRecord>();
+  for (const file of reuse.files) {
+    const record = byPath.get(file.file);
+    if (record) shared.set(file, record);
+  }
+  return shared;
+}
+
+/** A file's validation, from the cache when it has it. */
+function modelFileCached(file: LoadedFile, vocabularyKey: string, schemas: KindSchemas, cache: ParseCache | undefined): ModelledFile {
+  const key = file.key === undefined ? undefined : `${file.kind}:${file.key}`;
+  const known = key === undefined ? undefined : cache?.getModelled?.(vocabularyKey, key);
+  if (known) return known;
+  const modelled = modelFile(file, schemas[file.kind]);
+  return key === undefined ? modelled : (cache?.setModelled?.(vocabularyKey, key, modelled) ?? modelled);
 }
 
 let lastSchemas: { vocabularyKey: string; schemas: KindSchemas } | undefined;

@@ -59,8 +59,11 @@ type StoredModel = ModelledFile | 1;
  * The cache in one JSON file in the inventory's own (git-ignored) `.cache/`.
  * Entries not used by a run are dropped, so it tracks the current inventory;
  * entries written by other code (another commit, another Node) are never read.
+ * `readOnly` never writes the file (diff: on a fresh CI clone, writing it
+ * would cost more than it saves), so it keeps no account of what was used;
+ * what the run adds still serves the rest of the run.
  */
-export async function fileParseCache(root: string): Promise<ParseCache> {
+export async function fileParseCache(root: string, { readOnly = false } = {}): Promise<ParseCache> {
   const file = path.join(root, '.cache', `${CACHE_VERSION}.json`);
   const code = codeVersion();
   let stored: Stored = { version: CACHE_VERSION, code, parsed: {}, modelled: {} };
@@ -77,11 +80,16 @@ export async function fileParseCache(root: string): Promise<ParseCache> {
     if (used.vocabulary !== vocabulary) used.modelled = {};
     used.vocabulary = vocabulary;
   };
+  /** The parse of a validation's file: one this run got, which a read-only cache does not note. */
+  const parseOf = (modelledKey: string) => {
+    const key = modelledKey.slice(modelledKey.indexOf(':') + 1);
+    return readOnly ? (stored.parsed[key] ?? used.parsed[key]) : used.parsed[key];
+  };
   return {
     get(key) {
       // Results set earlier in this process count too (diff opens two inventories with one cache).
       const hit = stored.parsed[key] ?? used.parsed[key];
-      if (hit) used.parsed[key] = hit;
+      if (hit && !readOnly) used.parsed[key] = hit;
       return hit;
     },
     set(key, parsed) {
@@ -94,27 +102,32 @@ export async function fileParseCache(root: string): Promise<ParseCache> {
     getModelled(vocabulary, key) {
       const hit = (stored.vocabulary === vocabulary ? stored.modelled[key] : undefined) ?? (used.vocabulary === vocabulary ? used.modelled[key] : undefined);
       if (!hit) return undefined;
-      const parsed = used.parsed[key.slice(key.indexOf(':') + 1)];
+      const parsed = parseOf(key);
       if (hit === 1 && !parsed) return undefined;
-      useVocabulary(vocabulary);
-      used.modelled[key] = hit;
+      if (!readOnly) {
+        useVocabulary(vocabulary);
+        used.modelled[key] = hit;
+      }
       // Records are read-only, so a record and its file may share the data.
       return hit === 1 ? { ok: true, data: parsed!.data } : hit;
     },
     setModelled(vocabulary, key, modelled) {
       useVocabulary(vocabulary);
-      const parsed = used.parsed[key.slice(key.indexOf(':') + 1)];
+      const parsed = parseOf(key);
       const same = modelled.ok && parsed !== undefined && JSON.stringify(parsed.data) === JSON.stringify(modelled.data);
       used.modelled[key] = same ? 1 : modelled;
       added++;
       return same ? { ok: true, data: parsed.data } : modelled;
     },
     async save() {
+      if (readOnly) return;
       // Rewriting the whole file for a few changed records would cost more than
       // computing those again next time: it is rewritten when enough changed.
+      // Counted once each: Object.keys of a 10,000-entry dictionary is not cheap.
       const count = (s: Stored) => Object.keys(s.parsed).length + Object.keys(s.modelled).length;
-      const changed = added + Math.max(0, count(stored) - (count(used) - added));
-      if (changed <= REWRITE_AFTER + count(used) / 50) return;
+      const usedCount = count(used);
+      const changed = added + Math.max(0, count(stored) - (usedCount - added));
+      if (changed <= REWRITE_AFTER + usedCount / 50) return;
       // A cache that cannot be written (read-only checkout) only costs speed.
       try {
         await writeFileAtomic(file, JSON.stringify(used), undefined, { durable: false });

@@ -1,4 +1,5 @@
-import matter from 'gray-matter';
+import { createRequire } from 'node:module';
+import type Matter from 'gray-matter';
 import type { FileFormat } from '../model/kinds.ts';
 import { fastParseYaml } from './fast-yaml.ts';
 import { parseYaml, type ParseProblem, type PositionTable } from './parse-yaml.ts';
@@ -49,7 +50,12 @@ function parseYamlText(yaml: string, parser: Parser): ParsedFile {
 }
 
 // gray-matter only splits front matter from body; the front matter goes through
-// the same YAML parsers as every other file.
+// the same YAML parsers as every other file. Like the position-keeping parser
+// (parse-yaml.ts) it is loaded when a file first needs it: it brings some forty
+// modules (its own js-yaml, esprima), and a run that takes its records from
+// the cache parses no Markdown.
+let matterModule: typeof Matter | undefined;
+const matter = (): typeof Matter => (matterModule ??= createRequire(import.meta.url)('gray-matter') as typeof Matter);
 const splitOnly = { engines: { yaml: { parse: () => ({}), stringify: () => '' } } };
 
 /**
@@ -58,7 +64,7 @@ const splitOnly = { engines: { yaml: { parse: () => ({}), stringify: () => '' } 
  */
 function frontMatter(text: string): { yaml: string; body: string; bodyLine: number } | undefined {
   if (!/^---\r?\n/.test(text)) return undefined;
-  const split = matter(text, splitOnly);
+  const split = matter()(text, splitOnly);
   const body = split.content.replace(/^\r?\n/, '');
   const head = text.slice(0, text.length - body.length);
   return { yaml: split.matter, body, bodyLine: head.split('\n').length };

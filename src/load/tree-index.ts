@@ -97,6 +97,8 @@ function treeUnchanged(root: string, index: TreeIndex): boolean {
     if (!sameStamp(stamp, stat)) return false;
     if (racy(stamp, index.time) && (stamp[4] === '' || blobId(readFileSync(path.join(root, file), 'utf8')) !== stamp[4])) return false;
   }
+  // Nothing changed: the caller takes the keys as recorded (indexedSource's `unchanged`), so the stamps go.
+  stampsTaken.delete(index);
   return true;
 }
 
@@ -116,13 +118,14 @@ export function indexedSource(
   const base = directorySource(root);
   const taken = previous && stampsTaken.get(previous);
   const time = Date.now();
-  const dirs: Record<string, string> = {};
+  // Listings are keyed when saved: a run that saves nothing (diff) does not sort them.
+  const listed = new Map<string, SourceEntry[]>();
   const files: Record<string, Stamp | null> = {};
   const source: InventorySource = {
     label: base.label,
     async entries(dir) {
       const entries = await base.entries(dir);
-      dirs[dir] = listingKey(dir, entries, rootNames);
+      listed.set(dir, entries);
       return entries;
     },
     async read(file, limit) {
@@ -147,6 +150,7 @@ export function indexedSource(
   return {
     source,
     async save(result) {
+      const dirs = Object.fromEntries([...listed].map(([dir, entries]) => [dir, listingKey(dir, entries, rootNames)]));
       const index: TreeIndex = { version: VERSION, time, rootNames: [...rootNames], dirs, files, ...(result ? { result } : {}) };
       // An index that cannot be written (read-only checkout) only costs speed.
       await writeFileAtomic(indexFile(root), JSON.stringify(index), undefined, { durable: false }).catch(() => {});
