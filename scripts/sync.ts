@@ -37,9 +37,10 @@ function keyOutPath(value: string | undefined, root: string): string {
   return file;
 }
 
+/** Both are whole or absent (a rename); they are this run's account, which a rerun writes again, so neither waits for the disk. */
 async function writeOutputs(run: SyncRun, args: { report?: string | undefined; mapping?: string | undefined }): Promise<void> {
-  if (args.report) await writeFileAtomic(args.report, `${JSON.stringify(run.report, null, 2)}\n`);
-  if (args.mapping) await writeFileAtomic(args.mapping, `${JSON.stringify(run.mapping, null, 2)}\n`);
+  if (args.report) await writeFileAtomic(args.report, `${JSON.stringify(run.report, null, 2)}\n`, undefined, { durable: false });
+  if (args.mapping) await writeFileAtomic(args.mapping, `${JSON.stringify(run.mapping, null, 2)}\n`, undefined, { durable: false });
 }
 
 await runCommand(async () => {
