@@ -27,16 +27,13 @@ await runCommand(async () => {
   // Chromium loads mermaid while the inventory opens, when every diagram is to be laid out.
   const layout = startLayoutIfCold(site.settings);
   // The site is built only from an inventory that validates, with the same diagnostics.
-  const opened = await openOrRefuse(root, { now, cache: await fileParseCache(root), refusal: 'build: refused, the inventory does not validate' }).catch(
-    async (err: unknown) => {
-      await layout?.close();
-      throw err;
-    },
-  );
-  if (!opened) {
-    await layout?.close();
-    return 1;
+  let opened: Awaited<ReturnType<typeof openOrRefuse>> | undefined;
+  try {
+    opened = await openOrRefuse(root, { now, cache: await fileParseCache(root), refusal: 'build: refused, the inventory does not validate' });
+  } finally {
+    if (!opened) await layout?.close();
   }
+  if (!opened) return 1;
   // Diagrams and git history start now, alongside Astro's bundling and the pages that need neither.
   prepareSiteData(opened.graph, site.settings, layout);
 
