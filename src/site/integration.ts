@@ -10,7 +10,6 @@ import { codeVersion } from './code-version.ts';
 import { preparedSite } from './prepared-data.ts';
 import type { PreviousSite } from './previous-site.ts';
 import { indexForSearch, SEARCH_DIR } from './search-index.ts';
-import { siteVersion } from './site-version.ts';
 import { stampFile } from './stamped-dir.ts';
 import { resolveSiteSettings, SiteSettingsError, type SiteSettings } from './site-config.ts';
 
@@ -70,8 +69,9 @@ export function opsHub(options: unknown): OpsHubIntegration {
       },
       'astro:build:done': async ({ dir }) => {
         const out = fileURLToPath(dir);
-        const { graph } = await preparedSite(settings).data;
-        const apiDigest = createHash('sha256').update(siteVersion(graph, pageSettings)).update(codeVersion()).digest('hex');
+        const site = preparedSite(settings);
+        const [{ graph }, version] = await Promise.all([site.data, site.version(pageSettings)]);
+        const apiDigest = createHash('sha256').update(version).update(codeVersion()).digest('hex');
         // Pagefind indexes in its own process while the read API is written here.
         const stamp = (folder: string) => stampFile(settings.root, out, folder);
         await Promise.all([

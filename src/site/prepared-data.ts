@@ -9,6 +9,7 @@ import { recordPath } from '../views/paths.ts';
 import { topologyMermaid, topologyOf, type Topology } from '../views/topology.ts';
 import { renderMermaid, startLayout, type LayoutSession } from './mermaid-svg.ts';
 import type { SiteSettings } from './site-config.ts';
+import { siteVersion } from './site-version.ts';
 
 export interface Diagram {
   name: string;
@@ -28,6 +29,8 @@ export interface PreparedSite {
   data: Promise<SiteData>;
   /** `estate` and one per environment id. */
   diagrams: Promise<Map<string, Diagram>>;
+  /** The site's version (site-version.ts) under these settings, worked out once for the pages' cacheKey and the read API's stamp. */
+  version(settings: SiteSettings): Promise<string>;
 }
 
 type Inputs = Pick<SiteSettings, 'root' | 'now' | 'base'>;
@@ -82,7 +85,14 @@ function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs, layout: Lay
   // A failure is thrown by the page that awaits it; until a page does, it is not an unhandled rejection.
   data.catch(() => undefined);
   diagrams.catch(() => undefined);
-  return { data, diagrams };
+  const versions = new Map<string, Promise<string>>();
+  const version = (settings: SiteSettings) => {
+    const key = JSON.stringify(settings);
+    let v = versions.get(key);
+    if (!v) versions.set(key, (v = graph.then((g) => siteVersion(g, settings))));
+    return v;
+  };
+  return { data, diagrams, version };
 }
 
 async function openValidGraph({ root, now }: Inputs): Promise<InventoryGraph> {

@@ -18,9 +18,9 @@ const PAGEFIND_VERSION = (JSON.parse(readFileSync(path.join(fileURLToPath(import
  * instead of built again (stamped-dir.ts). At 10k records indexing takes
  * longer than rendering the pages. Says which it did.
  */
-export async function indexForSearch(out: string, stamped?: Stamped): Promise<'reused' | 'indexed'> {
-  const digest = stamped ? pagesDigest(out) : undefined;
-  if (stamped && (await takeOver(stamped, path.join(out, SEARCH_DIR), digest!))) return 'reused';
+export async function indexForSearch(out: string, stamped: Stamped): Promise<'reused' | 'indexed'> {
+  const digest = pagesDigest(out);
+  if (await takeOver(stamped, path.join(out, SEARCH_DIR), digest)) return 'reused';
   try {
     const { index, errors } = await pagefind.createIndex({});
     if (!index) throw new Error(`pagefind: ${errors.join('; ')}`);
@@ -31,7 +31,7 @@ export async function indexForSearch(out: string, stamped?: Stamped): Promise<'r
   } finally {
     await pagefind.close();
   }
-  if (stamped) await stampWith(stamped, digest!);
+  await stampWith(stamped, digest);
   return 'indexed';
 }
 

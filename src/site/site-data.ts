@@ -1,6 +1,5 @@
 import { siteSettings } from 'virtual:ops-hub/settings';
 import { preparedSite, type Diagram, type SiteData } from './prepared-data.ts';
-import { siteVersion } from './site-version.ts';
 
 export type { Diagram, SiteData };
 
@@ -14,9 +13,7 @@ export function siteDiagrams(): Promise<Map<string, Diagram>> {
   return preparedSite(siteSettings).diagrams;
 }
 
-let version: Promise<string> | undefined;
-
 /** The `cacheKey` of every page that has one (site-version.ts), worked out once per build. */
 export function pageCacheKey(): Promise<string> {
-  return (version ??= siteData().then(({ graph }) => siteVersion(graph, siteSettings)));
+  return preparedSite(siteSettings).version(siteSettings);
 }
