@@ -39,7 +39,7 @@ describe('diagram rendering', { timeout: 120_000 }, () => {
   });
 
   it('lays out on pages started ahead, and leaves them open for their owner', async () => {
-    const layout = startLayout(browser);
+    const layout = startLayout({ browser });
     try {
       const [page] = await layout.pages;
       const svgs = await renderMermaid(new Map([['one', 'flowchart LR\n  a["Ahead"] --> b["B"]']]), { layout });

@@ -1,18 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-
-const require = createRequire(import.meta.url);
-/**
- * The single-file build, handed to the page in one piece. (The ES module
- * build loads its chunks lazily, through a route that Node answers: while
- * Node is busy rendering pages, the layouts wait for it.)
- */
-const MERMAID_JS = require.resolve('mermaid/dist/mermaid.min.js');
+import { mermaidVersion, patchedMermaid, writeLayoutPage, type LayoutPageFiles } from './mermaid-bundle.ts';
 
 const MERMAID_CONFIG = {
   startOnLoad: false,
@@ -22,6 +13,8 @@ const MERMAID_CONFIG = {
   flowchart: { htmlLabels: false, useMaxWidth: true },
   maxEdges: 2000,
   maxTextSize: 200_000,
+  // Shapes drawn with rough.js place their path points at random unless seeded: the same diagram gives the same SVG.
+  handDrawnSeed: 1,
 };
 
 /**
@@ -32,11 +25,16 @@ const MERMAID_CONFIG = {
  */
 const PAGES = Math.max(1, Math.min(4, availableParallelism() - 1));
 
-export interface RenderOptions {
+export interface LayoutOptions {
+  /** A running Chromium to lay out on (left open); by default one is launched. */
+  browser?: Browser;
+  /** The mermaid script the pages load: by default mermaid-bundle.ts's patched mermaid. */
+  script?: Promise<string>;
+}
+
+export interface RenderOptions extends Pick<LayoutOptions, 'browser'> {
   /** Keeps each SVG by a hash of its source (and of mermaid and its settings): unchanged diagrams are not laid out again. */
   cacheDir?: string;
-  /** A running Chromium to lay out on (left open); by default one is launched for this call. */
-  browser?: Browser;
   /** Pages started ahead (left open); by default they are started, on `browser`, only if a diagram is not cached. */
   layout?: LayoutSession;
 }
@@ -54,19 +52,20 @@ export interface LayoutSession {
  * imported here, not up front: it takes a second or more to import, which a
  * build whose diagrams are all cached should not pay.
  */
-export function startLayout(browser?: Browser): LayoutSession {
+export function startLayout({ browser, script }: LayoutOptions = {}): LayoutSession {
   const launched = browser ? Promise.resolve(browser) : import('../browser/chromium.ts').then((m) => m.launchChromium());
+  const files = writeLayoutPage(script ?? patchedMermaid());
   // A context per page: pages of one context share a renderer process, whose one main thread ran their layouts in turn.
-  const contexts = launched.then((b) =>
+  const contexts = Promise.all([launched, files]).then(([b, f]) =>
     Promise.all(
       Array.from({ length: PAGES }, async () => {
         const c = await b.newContext();
-        await offline(c);
+        await offline(c, f);
         return c;
       }),
     ),
   );
-  const pages = contexts.then((cs) => Promise.all(cs.map(mermaidPage)));
+  const pages = Promise.all([contexts, files]).then(([cs, f]) => Promise.all(cs.map((c) => mermaidPage(c, f))));
   // A failure is thrown to whoever awaits the pages; until then it is not an unhandled rejection.
   pages.catch(() => undefined);
   return {
@@ -74,6 +73,7 @@ export function startLayout(browser?: Browser): LayoutSession {
     async close() {
       await Promise.all(((await contexts.catch(() => undefined)) ?? []).map((c) => c.close()));
       if (!browser) await (await launched.catch(() => undefined))?.close();
+      await (await files.catch(() => undefined))?.remove();
     },
   };
 }
@@ -97,7 +97,7 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
     return result;
   }
 
-  const layout = options.layout ?? startLayout(options.browser);
+  const layout = options.layout ?? startLayout(options.browser ? { browser: options.browser } : {});
   try {
     const pages = (await layout.pages).slice(0, todo.length);
     const chunks = pages.map((page, i) => [page, todo.filter((_, j) => j % pages.length === i)] as const);
@@ -117,15 +117,14 @@ export async function renderMermaid(sources: ReadonlyMap<string, string>, option
 
 type Rendered = [string, string] | [string, null, string];
 
-/** Layouts never reach a network: any request (a font a theme imports) is refused. */
-async function offline(context: BrowserContext): Promise<void> {
-  await context.route('**/*', (route) => route.abort());
+/** Layouts never reach a network: any request but for the layout page's own files (a font a theme imports) is refused. */
+async function offline(context: BrowserContext, files: LayoutPageFiles): Promise<void> {
+  await context.route((url) => !url.href.startsWith(files.folder), (route) => route.abort());
 }
 
-async function mermaidPage(context: BrowserContext): Promise<Page> {
+async function mermaidPage(context: BrowserContext, files: LayoutPageFiles): Promise<Page> {
   const page = await context.newPage();
-  await page.setContent('<!doctype html><html><body></body></html>');
-  await page.addScriptTag({ path: MERMAID_JS });
+  await page.goto(files.url);
   return page;
 }
 
@@ -160,8 +159,7 @@ interface MermaidApi {
  * lays diagrams out unbundled and `astro build` from its bundle, and both must find the same entries.
  */
 function cacheKeyer(): (name: string, source: string) => string {
-  const mermaidVersion = (JSON.parse(readFileSync(require.resolve('mermaid/package.json'), 'utf8')) as { version: string }).version;
-  const salt = `${mermaidVersion}\0${JSON.stringify(MERMAID_CONFIG)}\0${REMOTE_IMPORTS.map((r) => r.source).join('\0')}\0`;
+  const salt = `${mermaidVersion()}\0${JSON.stringify(MERMAID_CONFIG)}\0${REMOTE_IMPORTS.map((r) => r.source).join('\0')}\0`;
   return (name, source) => createHash('sha256').update(salt).update(name).update('\0').update(source).digest('hex').slice(0, 40);
 }
 

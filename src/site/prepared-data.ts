@@ -106,7 +106,8 @@ async function openValidGraph({ root, now }: Inputs): Promise<InventoryGraph> {
 
 const diagramCache = (root: string) => path.join(root, '.cache', 'diagrams');
 
-async function renderDiagrams(graph: InventoryGraph, { root, base }: Inputs, layout: LayoutSession | undefined): Promise<Map<string, Diagram>> {
+/** The site's diagrams with their mermaid text: `estate` and one per environment. */
+export function diagramViews(graph: InventoryGraph, base: string): Array<Omit<Diagram, 'svg'>> {
   const href = (id: string) => `${base}${recordPath(graph.get(id)!.kind, id)}`;
   const views = [
     { name: 'estate', title: 'The whole estate', topology: topologyOf(graph) },
@@ -116,7 +117,11 @@ async function renderDiagrams(graph: InventoryGraph, { root, base }: Inputs, lay
       topology: topologyOf(graph, { environment: env.id }),
     })),
   ];
-  const sources = new Map(views.map((v) => [v.name, topologyMermaid(v.topology, graph, { href })]));
-  const svgs = await renderMermaid(sources, { cacheDir: diagramCache(root), ...(layout ? { layout } : {}) });
-  return new Map(views.map((v) => [v.name, { ...v, mermaid: sources.get(v.name)!, svg: svgs.get(v.name)! }]));
+  return views.map((v) => ({ ...v, mermaid: topologyMermaid(v.topology, graph, { href }) }));
+}
+
+async function renderDiagrams(graph: InventoryGraph, { root, base }: Inputs, layout: LayoutSession | undefined): Promise<Map<string, Diagram>> {
+  const views = diagramViews(graph, base);
+  const svgs = await renderMermaid(new Map(views.map((v) => [v.name, v.mermaid])), { cacheDir: diagramCache(root), ...(layout ? { layout } : {}) });
+  return new Map(views.map((v) => [v.name, { ...v, svg: svgs.get(v.name)! }]));
 }
