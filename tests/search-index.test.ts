@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setAside } from '../src/site/previous-site.ts';
-import { indexForSearch, SEARCH_DIR } from '../src/site/search-index.ts';
+import { indexForSearch, pagesDigest, SEARCH_DIR } from '../src/site/search-index.ts';
 import { takeOver } from '../src/site/stamped-dir.ts';
 
 const page = (title: string, text: string) =>
@@ -25,7 +25,7 @@ const newStamp = async () => path.join(await mkdtemp(path.join(tmpdir(), 'ops-hu
 
 /** An index built for `out` and stamped in `stamp`, then moved aside as a build moves the previous site's. */
 async function previousIndexOf(out: string, stamp: string): Promise<string> {
-  expect(await indexForSearch(out, { stamp })).toBe('indexed');
+  expect(await indexForSearch(out, { digest: pagesDigest(out), stamp })).toBe('indexed');
   const aside = `${out}-previous-index`;
   await rename(path.join(out, SEARCH_DIR), aside);
   return aside;
@@ -36,7 +36,7 @@ describe('search index', { timeout: 120_000 }, () => {
   it('indexes every page, and stamps the digest of the pages outside the published site', async () => {
     const out = await site();
     const stamp = await newStamp();
-    expect(await indexForSearch(out, { stamp })).toBe('indexed');
+    expect(await indexForSearch(out, { digest: pagesDigest(out), stamp })).toBe('indexed');
     const entry = JSON.parse(await readFile(path.join(out, SEARCH_DIR, 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
     expect(Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0)).toBe(3);
     expect(await readFile(stamp, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
@@ -48,7 +48,7 @@ describe('search index', { timeout: 120_000 }, () => {
     const previous = await previousIndexOf(await site(), stamp);
     const { ino } = await stat(previous);
     const out = await site();
-    expect(await indexForSearch(out, { stamp, previous })).toBe('reused');
+    expect(await indexForSearch(out, { digest: pagesDigest(out), stamp, previous })).toBe('reused');
     expect((await stat(path.join(out, SEARCH_DIR))).ino).toBe(ino);
     expect(existsSync(previous)).toBe(false);
   });
@@ -58,7 +58,7 @@ describe('search index', { timeout: 120_000 }, () => {
     const previous = await previousIndexOf(await site(), stamp);
     const before = await readFile(stamp, 'utf8');
     const out = await site('.');
-    expect(await indexForSearch(out, { stamp, previous })).toBe('indexed');
+    expect(await indexForSearch(out, { digest: pagesDigest(out), stamp, previous })).toBe('indexed');
     expect(await readFile(stamp, 'utf8')).not.toBe(before);
     expect(existsSync(path.join(previous, 'pagefind-entry.json'))).toBe(true);
   });
@@ -68,7 +68,7 @@ describe('search index', { timeout: 120_000 }, () => {
     const previous = await previousIndexOf(await site(), stamp);
     await writeFile(stamp, 'not a digest\n');
     const out = await site();
-    expect(await indexForSearch(out, { stamp, previous })).toBe('indexed');
+    expect(await indexForSearch(out, { digest: pagesDigest(out), stamp, previous })).toBe('indexed');
     expect(existsSync(previous)).toBe(true);
   });
 });

@@ -11,12 +11,12 @@ import { renderMermaid, startLayout, type LayoutSession } from './mermaid-svg.ts
 import type { SiteSettings } from './site-config.ts';
 import { siteVersion } from './site-version.ts';
 
+/** A diagram as its page shows it, but for the SVG, which is filled in later (diagram-fill.ts). */
 export interface Diagram {
   name: string;
   title: string;
   topology: Topology;
   mermaid: string;
-  svg: string;
 }
 
 export interface SiteData {
@@ -24,11 +24,13 @@ export interface SiteData {
   history: FileHistory;
 }
 
-/** What one build shows, started once: the diagrams come later than the rest, so only the pages that draw them wait. */
+/** What one build shows, started once. */
 export interface PreparedSite {
   data: Promise<SiteData>;
   /** `estate` and one per environment id. */
   diagrams: Promise<Map<string, Diagram>>;
+  /** Their SVGs by name, laid out in Chromium while Astro renders the pages; no page waits for them. */
+  svgs: Promise<Map<string, string>>;
   /** The site's version (site-version.ts) under these settings, worked out once for the pages' cacheKey and the read API's stamp. */
   version(settings: SiteSettings): Promise<string>;
 }
@@ -81,10 +83,12 @@ export function preparedSite(inputs: Inputs): PreparedSite {
 
 function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs, layout: LayoutSession | undefined): PreparedSite {
   const data = Promise.all([graph, readFileHistory(inputs.root)]).then(([g, history]) => ({ graph: g, history }));
-  const diagrams = graph.then((g) => renderDiagrams(g, inputs, layout)).finally(() => layout?.close());
-  // A failure is thrown by the page that awaits it; until a page does, it is not an unhandled rejection.
+  const diagrams = graph.then((g) => new Map(diagramViews(g, inputs.base).map((d) => [d.name, d])));
+  const svgs = diagrams.then((d) => renderDiagrams(d, inputs, layout)).finally(() => layout?.close());
+  // A failure is thrown to whatever awaits it (a page, the integration); until then it is not an unhandled rejection.
   data.catch(() => undefined);
   diagrams.catch(() => undefined);
+  svgs.catch(() => undefined);
   const versions = new Map<string, Promise<string>>();
   const version = (settings: SiteSettings) => {
     const key = JSON.stringify(settings);
@@ -92,7 +96,7 @@ function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs, layout: Lay
     if (!v) versions.set(key, (v = graph.then((g) => siteVersion(g, settings))));
     return v;
   };
-  return { data, diagrams, version };
+  return { data, diagrams, svgs, version };
 }
 
 async function openValidGraph({ root, now }: Inputs): Promise<InventoryGraph> {
@@ -107,7 +111,7 @@ async function openValidGraph({ root, now }: Inputs): Promise<InventoryGraph> {
 const diagramCache = (root: string) => path.join(root, '.cache', 'diagrams');
 
 /** The site's diagrams with their mermaid text: `estate` and one per environment. */
-export function diagramViews(graph: InventoryGraph, base: string): Array<Omit<Diagram, 'svg'>> {
+export function diagramViews(graph: InventoryGraph, base: string): Diagram[] {
   const href = (id: string) => `${base}${recordPath(graph.get(id)!.kind, id)}`;
   const views = [
     { name: 'estate', title: 'The whole estate', topology: topologyOf(graph) },
@@ -120,8 +124,7 @@ export function diagramViews(graph: InventoryGraph, base: string): Array<Omit<Di
   return views.map((v) => ({ ...v, mermaid: topologyMermaid(v.topology, graph, { href }) }));
 }
 
-async function renderDiagrams(graph: InventoryGraph, { root, base }: Inputs, layout: LayoutSession | undefined): Promise<Map<string, Diagram>> {
-  const views = diagramViews(graph, base);
-  const svgs = await renderMermaid(new Map(views.map((v) => [v.name, v.mermaid])), { cacheDir: diagramCache(root), ...(layout ? { layout } : {}) });
-  return new Map(views.map((v) => [v.name, { ...v, svg: svgs.get(v.name)! }]));
+function renderDiagrams(diagrams: Map<string, Diagram>, { root }: Inputs, layout: LayoutSession | undefined): Promise<Map<string, string>> {
+  const sources = new Map([...diagrams].map(([name, d]) => [name, d.mermaid]));
+  return renderMermaid(sources, { cacheDir: diagramCache(root), ...(layout ? { layout } : {}) });
 }

@@ -15,11 +15,11 @@ const PAGEFIND_VERSION = (JSON.parse(readFileSync(path.join(fileURLToPath(import
  * Indexes a built site for search with pagefind. A search index is a
  * function of the pages alone: when the previous build's index (set aside
  * before this build) was built from the very same pages, it is moved in
- * instead of built again (stamped-dir.ts). At 10k records indexing takes
- * longer than rendering the pages. Says which it did.
+ * instead of built again (stamped-dir.ts): `digest` is `pagesDigest` of the
+ * pages. At 10k records indexing takes longer than rendering the pages. Says
+ * which it did.
  */
-export async function indexForSearch(out: string, stamped: Stamped): Promise<'reused' | 'indexed'> {
-  const digest = pagesDigest(out);
+export async function indexForSearch(out: string, { digest, ...stamped }: Stamped & { digest: string }): Promise<'reused' | 'indexed'> {
   if (await takeOver(stamped, path.join(out, SEARCH_DIR), digest)) return 'reused';
   try {
     const { index, errors } = await pagefind.createIndex({});
@@ -36,7 +36,7 @@ export async function indexForSearch(out: string, stamped: Stamped): Promise<'re
 }
 
 /** Every HTML page of the site, by path and content, and the indexer's version: all an index is built from. */
-function pagesDigest(out: string): string {
+export function pagesDigest(out: string): string {
   const hash = createHash('sha256').update(`pagefind ${PAGEFIND_VERSION}\0`);
   const pages = readdirSync(out, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.html'))

@@ -8,9 +8,14 @@ export function siteData(): Promise<SiteData> {
   return preparedSite(siteSettings).data;
 }
 
-/** The topology diagrams, rendered to SVG once per build: only the pages that draw them wait for them. */
+/** The topology diagrams, without their SVGs: Diagram.astro leaves a placeholder that the build fills in (diagram-fill.ts). */
 export function siteDiagrams(): Promise<Map<string, Diagram>> {
   return preparedSite(siteSettings).diagrams;
+}
+
+/** The diagrams' SVGs, for the dev server, which has no build to fill them in. */
+export function siteDiagramSvgs(): Promise<Map<string, string>> {
+  return preparedSite(siteSettings).svgs;
 }
 
 /** The `cacheKey` of every page that has one (site-version.ts), worked out once per build. */

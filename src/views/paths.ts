@@ -13,3 +13,8 @@ export function kindOfSlug(slug: string): Kind | undefined {
 export function recordPath(kind: Kind, id: string): string {
   return `${kindSlug(kind)}/${id}/`;
 }
+
+/** Site path of a topology page, relative to the site base: `estate` is the whole estate's, any other name an environment's. */
+export function topologyPath(name: string): string {
+  return name === 'estate' ? 'topology/' : `topology/${name}/`;
+}

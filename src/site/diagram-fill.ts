@@ -1,0 +1,33 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { topologyPath } from '../views/paths.ts';
+
+/**
+ * Pages are rendered with a placeholder where a diagram's SVG goes, and the
+ * SVG is filled in once laid out: Astro does not wait for Chromium, so the
+ * read API and the search index are written while the diagrams are laid out.
+ * The diagrams are left out of the search index (the records they show have
+ * pages of their own), so the index is the same before and after.
+ */
+export function diagramPlaceholder(name: string): string {
+  return `<!--ops-hub:diagram ${encodeURIComponent(name)}-->`;
+}
+
+/** Fills each diagram's SVG into its topology page; throws when a page is missing or does not hold its placeholder once. */
+export async function fillDiagrams(outDir: string, svgs: ReadonlyMap<string, string>): Promise<void> {
+  await Promise.all(
+    [...svgs].map(async ([name, svg]) => {
+      const page = path.join(outDir, topologyPath(name), 'index.html');
+      const placeholder = diagramPlaceholder(name);
+      const html = await readFile(page, 'utf8');
+      const at = html.indexOf(placeholder);
+      if (at < 0 || html.indexOf(placeholder, at + 1) >= 0) {
+        throw new Error(`${page}: expected the placeholder of diagram "${name}" once (${placeholder}): the page must draw it with Diagram.astro`);
+      }
+      // Swapped in whole: the search indexer may be reading the page meanwhile.
+      const tmp = `${page}.${process.pid}.tmp`;
+      await writeFile(tmp, html.slice(0, at) + svg + html.slice(at + placeholder.length));
+      await rename(tmp, page);
+    }),
+  );
+}
