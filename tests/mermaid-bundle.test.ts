@@ -1,27 +1,18 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeSyntheticInventory } from '../scripts/bench/synthetic.ts';
-import { launchChromium } from '../src/browser/chromium.ts';
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
 import { patchConfigCopy, stockMermaid } from '../src/site/mermaid-bundle.ts';
 import { renderMermaid, startLayout } from '../src/site/mermaid-svg.ts';
 import { diagramViews } from '../src/site/prepared-data.ts';
+import { chromiumForFile } from './helpers/chromium.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 async function diagramsOf(label: string, root: string): Promise<Array<[string, string]>> {
   const { graph } = await openInventory(directorySource(root), { now: Date.parse('2026-06-10T00:00:00Z') });
@@ -29,7 +20,7 @@ async function diagramsOf(label: string, root: string): Promise<Array<[string, s
 }
 
 async function layOut(sources: Map<string, string>, script: Promise<string>): Promise<Map<string, string>> {
-  const layout = startLayout({ browser, script });
+  const layout = startLayout({ browser: browser(), script });
   try {
     return await renderMermaid(sources, { layout });
   } finally {

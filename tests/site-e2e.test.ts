@@ -3,9 +3,8 @@
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../src/browser/chromium.ts';
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
 import { KINDS } from '../src/model/kinds.ts';
@@ -13,22 +12,21 @@ import { kindSlug } from '../src/views/paths.ts';
 import { topologyOf } from '../src/views/topology.ts';
 import { REPO_ROOT } from './helpers/fixture.ts';
 import { buildAndServe, type BuiltSite } from './helpers/site.ts';
+import { chromiumForFile } from './helpers/chromium.ts';
 
 const require = createRequire(import.meta.url);
 const NOW = '2026-11-22T00:00:00Z';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 
 let site: BuiltSite;
-let browser: Browser;
+const browser = chromiumForFile();
 
 beforeAll(async () => {
   site = await buildAndServe(REPO_ROOT, { base: '/ops-hub/', now: NOW, repoUrl: 'https://git.example.test/railiance/ops-hub/src/branch/main' });
-  browser = await launchChromium();
   await mkdir(ARTIFACTS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
   await site?.stop();
 });
 
@@ -41,7 +39,7 @@ const WAIT = { timeout: 15_000 };
  * is, so leaving the page cannot abort one (an aborted request is a failure).
  */
 async function watchedPage(options: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' } = {}) {
-  const context = await browser.newContext({
+  const context = await browser().newContext({
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     viewport: { width: 1280, height: 900 },
     colorScheme: options.colorScheme ?? 'light',

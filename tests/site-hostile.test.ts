@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../src/browser/chromium.ts';
 import { fixture, MINIMAL } from './helpers/fixture.ts';
 import { buildAndServe, type BuiltSite } from './helpers/site.ts';
+import { chromiumForFile } from './helpers/chromium.ts';
 
 const EVIL_TITLE = 'Evil "svc" <script>alert(1)</script> ]] --> n0{{x}} click n0 call alert(1)';
 const EVIL_BODY = [
@@ -19,7 +18,7 @@ const EVIL_BODY = [
 ].join('\n\n');
 
 let site: BuiltSite;
-let browser: Browser;
+const browser = chromiumForFile();
 
 beforeAll(async () => {
   const git = (await readFile(path.join(MINIMAL, 'inventory/services/git.yaml'), 'utf8'))
@@ -30,11 +29,9 @@ beforeAll(async () => {
   const endpoint = (await readFile(path.join(MINIMAL, 'inventory/endpoints/registry-v2.yaml'), 'utf8')).replace('maxAge: P30D', 'maxAge: P14D');
   const root = await fixture({ 'inventory/services/git.yaml': git, 'inventory/runbooks/restore-git.md': runbook, 'inventory/endpoints/registry-v2.yaml': endpoint });
   site = await buildAndServe(root, { base: '/', now: '2026-07-01T00:00:00Z' });
-  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
   await site?.stop();
 });
 
@@ -74,7 +71,7 @@ describe('hostile strings in the inventory', () => {
   });
 
   it('run no script and fire no dialog in the browser', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const problems: string[] = [];
     page.on('dialog', (d) => {
       problems.push(d.message());

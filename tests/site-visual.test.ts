@@ -6,9 +6,8 @@
 // violations; each screen saved to test-artifacts/screens/ for review.
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../src/browser/chromium.ts';
 import { openInventory } from '../src/inventory.ts';
 import { directorySource } from '../src/load/source.ts';
 import { KIND_LAYOUTS } from '../src/model/kinds.ts';
@@ -18,6 +17,7 @@ import { REPO_ROOT } from './helpers/fixture.ts';
 import { axeProblems, inspectLayout, layoutProblems } from './helpers/layout-check.ts';
 import { buildAndServe, type BuiltSite } from './helpers/site.ts';
 import { visualInventory } from './helpers/visual-inventory.ts';
+import { chromiumForFile } from './helpers/chromium.ts';
 
 const NOW = '2026-11-22T00:00:00Z';
 const SCREENS = path.join(REPO_ROOT, 'test-artifacts/screens');
@@ -65,16 +65,14 @@ const PAGES = [
 ];
 
 let site: BuiltSite;
-let browser: Browser;
+const browser = chromiumForFile();
 
 beforeAll(async () => {
   site = await buildAndServe(root, { base: '/ops-hub/', now: NOW });
-  browser = await launchChromium();
   await mkdir(SCREENS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
   await site?.stop();
   await rm(root, { recursive: true, force: true });
 });
@@ -87,7 +85,7 @@ describe.each(VARIANTS)('every page at $width px, $theme', ({ width, height, the
   let page: Page;
 
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width, height }, colorScheme: theme });
+    context = await browser().newContext({ viewport: { width, height }, colorScheme: theme });
     page = await context.newPage();
   });
   afterAll(() => context?.close());
@@ -107,7 +105,7 @@ describe('the layout check', () => {
   let page: Page;
 
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    context = await browser().newContext({ viewport: { width: 390, height: 844 } });
     page = await context.newPage();
   });
   afterAll(() => context?.close());
@@ -151,7 +149,7 @@ describe('the layout check', () => {
 
 describe("a gate's status as a headline", () => {
   it('is the effective one, with the stated one beside it only when they disagree: title, gate tables, what concerns a record', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     const text = async (selector: string) => (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
     const gates = graph.byKind('readiness-gate');
