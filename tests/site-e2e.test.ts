@@ -224,6 +224,8 @@ describe('the built files', () => {
       const html = await readFile(path.join(site.out, page), 'utf8');
       // Filled in after Astro rendered the page (diagram-fill.ts): the SVG, and no placeholder left.
       expect(html).not.toContain('ops-hub:diagram');
+      // Titles read as written: "net-kingdom-pg (CNPG)", not mermaid's unexpanded entity codes.
+      expect(html).not.toMatch(/ﬂ°|¶ß/);
       const topology = topologyOf(graph, options);
       const key = new Map(topology.nodes.map((n, i) => [n.id, `n${i}`]));
       for (const node of topology.nodes) {
@@ -235,6 +237,8 @@ describe('the built files', () => {
       }
       expect(topology.edges.length).toBeGreaterThan(3);
     }
+    const estate = await readFile(path.join(site.out, 'topology/index.html'), 'utf8');
+    expect(estate).toContain(`service: ${graph.get('net-kingdom-pg')!.data.title}`);
   });
 
   it('link record files to the repository web UI and show git history', async () => {

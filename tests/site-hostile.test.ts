@@ -66,7 +66,9 @@ describe('hostile strings in the inventory', () => {
     const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
     expect(svg).not.toMatch(/<script|javascript:|onerror|onclick/i);
     // The title is one node label; the injected "n0{{x}}" and "click … call" did not become syntax.
-    expect(svg).toContain('Evil');
+    // Shown as the text it is (the SVG's markup escapes < and > once), no entity code left unexpanded.
+    expect(svg).toContain('Evil "svc" &lt;script&gt;alert(1)&lt;/script&gt; ]] --&gt; n0{{x}} click n0 call alert(1)');
+    expect(svg).not.toMatch(/ﬂ°|¶ß/);
     expect(svg.match(/-flowchart-n\d+-/g)!.length).toBe(new Set(svg.match(/-flowchart-n\d+-/g)).size);
   });
 

@@ -33,7 +33,7 @@ describe('topology view', () => {
     expect(topologyMermaid(t, graph, { href: (id) => `/x/${id}/` })).toBe(
       [
         'flowchart LR',
-        '  n0[("service: Git hosting<br/>#40;changed#41;<br/>⚠ 1 open risk")]',
+        '  n0[("service: Git hosting<br/>(changed)<br/>⚠ 1 open risk")]',
         '  n1[("service: Git database<br/>… gate pending")]',
         '  n0 ==>|stores data in| n1',
         '  classDef added fill:#dff5e3,stroke:#1a7f37,stroke-width:3px',
@@ -47,9 +47,9 @@ describe('topology view', () => {
     );
   });
 
-  it('escapes everything that could end a label', () => {
-    expect(mermaidLabel('a "b" <i>c</i> [d] {e} (f) |g| `h`\nnext & more')).toBe(
-      'a #quot;b#quot; #lt;i#gt;c#lt;/i#gt; #91;d#93; #123;e#125; #40;f#41; #124;g#124; #96;h#96; next #amp; more',
+  it('escapes everything that could end a label or become markup, and keeps the rest as written', () => {
+    expect(mermaidLabel('a "b" <i>c</i> [d] {e} (f) |g| `h`\nnext & more #1;')).toBe(
+      'a &quot;b&quot; &lt;i&gt;c&lt;/i&gt; [d] {e} (f) |g| &grave;h&grave; next &amp; more &num;1;',
     );
   });
 });

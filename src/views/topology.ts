@@ -146,17 +146,22 @@ const SHAPE: Record<string, [string, string]> = {
 };
 
 /**
- * Mermaid node ids are positional (`n0`, `n1`…), and labels are entity-escaped
- * inside quotes, so no record text can break the syntax or inject markup.
+ * Mermaid node ids are positional (`n0`, `n1`…), and labels are quoted, so
+ * brackets, braces and pipes in record text are plain text there. Mermaid
+ * lays a quoted label out as HTML: what could end the quotes or become markup
+ * is written as a named HTML entity. Not as mermaid's `#40;` codes, which
+ * mermaid 12 leaves on the page as `ﬂ°°40¶ß`, and `#` itself is escaped so that
+ * record text such as `issue#12;` is not read as one.
  */
 export function mermaidLabel(text: string): string {
   return text
     .replace(/[\r\n\t]+/g, ' ')
-    .replace(/&/g, '#amp;')
-    .replace(/"/g, '#quot;')
-    .replace(/</g, '#lt;')
-    .replace(/>/g, '#gt;')
-    .replace(/[`[\]{}()|]/g, (c) => `#${c.charCodeAt(0)};`)
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/#/g, '&num;')
+    .replace(/`/g, '&grave;')
     .trim();
 }
 
