@@ -42,6 +42,15 @@ describe('validate command', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, records: 16, counts: { error: 0, warning: 0, notice: 0 }, diagnostics: [] });
   });
 
+  it('prints its usage on stdout and exits 0 for --help or -h, whatever else is given', async () => {
+    for (const [script, args] of [['validate.ts', ['--help']], ['sync.ts', ['-h']], ['build.ts', ['--root', '/nonexistent', '--help']], ['diff.ts', ['--bogus', '--help']]] as const) {
+      const r = await cli(script, [...args]);
+      expect(r.code, `${script} ${args.join(' ')}`).toBe(0);
+      expect(r.stdout).toMatch(/^usage: npm run /);
+      expect(r.stderr).toBe('');
+    }
+  });
+
   it('exits 2 on usage errors', async () => {
     expect((await cli('validate.ts', ['--format', 'xml'])).code).toBe(2);
     expect((await cli('validate.ts', ['--bogus'])).code).toBe(2);

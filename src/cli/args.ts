@@ -9,9 +9,19 @@ export class UsageError extends InputError<'usage'> {
   }
 }
 
+/** `--help` or `-h`: runCommand prints the usage on stdout and exits 0, having done nothing else. */
+class HelpRequested extends Error {
+  readonly usage: string;
+  constructor(usage: string) {
+    super('help requested');
+    this.usage = usage;
+  }
+}
+
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parseCommandLine<O extends Options>(argv: string[], options: O, usage: string) {
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(usage);
   try {
     return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
   } catch (err) {
@@ -48,15 +58,18 @@ export function displayPathFor(root: string): (file: string) => string {
 }
 
 /**
- * Runs a command's main. Bad input — a usage error, or any domain's
- * InputError — exits 2 with its message; other failures exit 1 with a message
- * (never a secret).
+ * Runs a command's main. `--help` prints the usage and exits 0. Bad input — a
+ * usage error, or any domain's InputError — exits 2 with its message; other
+ * failures exit 1 with a message (never a secret).
  */
 export async function runCommand(main: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await main();
   } catch (err) {
-    if (err instanceof InputError) {
+    if (err instanceof HelpRequested) {
+      process.stdout.write(`${err.usage}\n`);
+      process.exitCode = 0;
+    } else if (err instanceof InputError) {
       process.stderr.write(`${err.message}\n`);
       process.exitCode = 2;
     } else {
