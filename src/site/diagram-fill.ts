@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import { topologyPath } from '../views/paths.ts';
 
 /**
@@ -24,10 +25,8 @@ export async function fillDiagrams(outDir: string, svgs: ReadonlyMap<string, str
       if (at < 0 || html.indexOf(placeholder, at + 1) >= 0) {
         throw new Error(`${page}: expected the placeholder of diagram "${name}" once (${placeholder}): the page must draw it with Diagram.astro`);
       }
-      // Swapped in whole: the search indexer may be reading the page meanwhile.
-      const tmp = `${page}.${process.pid}.tmp`;
-      await writeFile(tmp, html.slice(0, at) + svg + html.slice(at + placeholder.length));
-      await rename(tmp, page);
+      // Swapped in whole: the search indexer may be reading the page meanwhile. A built page is made again by the next build: no flush.
+      await writeFileAtomic(page, html.slice(0, at) + svg + html.slice(at + placeholder.length), 0o644, { durable: false });
     }),
   );
 }

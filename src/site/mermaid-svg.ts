@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import { mermaidVersion, patchedMermaid, writeLayoutPage, type LayoutPageFiles } from './mermaid-bundle.ts';
 
 const MERMAID_CONFIG = {
@@ -174,10 +175,7 @@ async function readCached(dir: string, key: string): Promise<string | undefined>
 /** A cache that cannot be written (read-only checkout) only costs speed. */
 async function writeCached(dir: string, key: string, svg: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
-    await writeFile(tmp, svg);
-    await rename(tmp, path.join(dir, `${key}.svg`));
+    await writeFileAtomic(path.join(dir, `${key}.svg`), svg, 0o644, { durable: false });
   } catch {
     return;
   }
