@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderMermaid, startLayout } from '../src/site/mermaid-svg.ts';
+import { layOutEach, renderMermaid, startLayout } from '../src/site/mermaid-svg.ts';
 import { startLayoutIfCold } from '../src/site/prepared-data.ts';
 import { chromiumForFile } from './helpers/chromium.ts';
 
@@ -41,6 +41,17 @@ describe('diagram rendering', { timeout: 120_000 }, () => {
     }
   });
 
+  it('lays each diagram out once, handing each one over as soon as it is laid out', async () => {
+    const sources = new Map(Array.from({ length: 12 }, (_, i) => [`d${i}`, `flowchart LR\n  a["Diagram ${i}"] --> b["B"]`] as const));
+    const { svgs, done } = layOutEach(sources, { browser: browser() });
+    // The first is there while the last is still to be laid out (it would be settled already, were they handed over together).
+    expect(await svgs.get('d0')).toContain('>Diagram 0<');
+    const last = await Promise.race([svgs.get('d11')!.then(() => 'laid out'), new Promise((resolve) => setImmediate(() => resolve('to come')))]);
+    expect(last).toBe('to come');
+    await done;
+    for (const [name, svg] of svgs) expect(await svg).toContain(`>Diagram ${name.slice(1)}<`);
+  });
+
   it('starts Chromium ahead only for an inventory with no diagram cached', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'ops-hub-diagrams-'));
     const cold = startLayoutIfCold({ root });
@@ -51,7 +62,12 @@ describe('diagram rendering', { timeout: 120_000 }, () => {
     expect(startLayoutIfCold({ root })).toBeUndefined();
   });
 
-  it('names the diagram that does not parse', async () => {
+  it('names the diagram that does not parse, to whoever waits for any diagram not yet laid out', async () => {
     await expect(renderMermaid(new Map([['broken', 'flowchart LR\n  a[[[ -->']]), { browser: browser() })).rejects.toThrow('diagram "broken" does not render');
+    const sources = new Map([['broken', 'flowchart LR\n  a[[[ -->'], ...Array.from({ length: 6 }, (_, i) => [`fine${i}`, `flowchart LR\n  a["${i}"]`] as const)]);
+    const { svgs, done } = layOutEach(sources, { browser: browser() });
+    await expect(done).rejects.toThrow('diagram "broken" does not render');
+    await expect(svgs.get('broken')).rejects.toThrow('diagram "broken" does not render');
+    await expect(svgs.get('fine5')).rejects.toThrow('diagram "broken" does not render');
   });
 });

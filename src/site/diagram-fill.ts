@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { topologyPath } from '../views/paths.ts';
 
 /**
  * Pages are rendered with a placeholder where a diagram's SVG goes, and the
@@ -14,11 +13,22 @@ export function diagramPlaceholder(name: string): string {
   return `<!--ops-hub:diagram ${encodeURIComponent(name)}-->`;
 }
 
-/** Fills each diagram's SVG into its topology page; throws when a page is missing or does not hold its placeholder once. */
-export async function fillDiagrams(outDir: string, svgs: ReadonlyMap<string, string>): Promise<void> {
+/** A diagram's name, the page (relative to the site's root) that draws it, and its SVG, or its SVG to come. */
+export interface LaidOutDiagram {
+  name: string;
+  page: string;
+  svg: string | Promise<string>;
+}
+
+/**
+ * Fills each diagram's SVG into its topology page as soon as it is there;
+ * throws when a page is missing or does not hold its placeholder once.
+ */
+export async function fillDiagrams(outDir: string, diagrams: Iterable<LaidOutDiagram>): Promise<void> {
   await Promise.all(
-    [...svgs].map(async ([name, svg]) => {
-      const page = path.join(outDir, topologyPath(name), 'index.html');
+    [...diagrams].map(async ({ name, page: pagePath, svg: laidOut }) => {
+      const svg = await laidOut;
+      const page = path.join(outDir, pagePath, 'index.html');
       const placeholder = diagramPlaceholder(name);
       const html = await readFile(page, 'utf8');
       const at = html.indexOf(placeholder);

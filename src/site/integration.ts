@@ -83,7 +83,10 @@ export function opsHub(options: unknown): OpsHubIntegration {
         await Promise.all([
           indexForSearch(out, { digest: pages, stamp: stamp(SEARCH_DIR), previous: previous?.searchIndex }),
           writeReadApi(out, graph, pageSettings.commit, { digest: apiDigest, stamp: stamp(API_DIR), previous: previous?.api }),
-          site.svgs.then((svgs) => fillDiagrams(out, svgs)),
+          Promise.all([site.diagrams, site.svgs]).then(([diagrams, svgs]) =>
+            fillDiagrams(out, [...diagrams.values()].map(({ name, page }) => ({ name, page, svg: svgs.get(name)! }))),
+          ),
+          site.layoutDone,
         ]);
       },
     },

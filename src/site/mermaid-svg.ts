@@ -22,9 +22,19 @@ const MERMAID_CONFIG = {
  * Laying out a diagram costs Chromium CPU, and each page loads mermaid (5.5 MB
  * of script) first: one page per core but one, at most four. Astro renders on
  * the core left. On a 2-core machine one page laid 21 diagrams out in 18 s,
- * two pages in 24 s.
+ * two pages in 24 s. Nor does a second page pay once Astro is done: this
+ * machine's two cores lay out together only 1.2 times as fast as one alone
+ * (the 21 diagrams twice: 14-16 s on one page, 23-26 s each on two at once),
+ * and a page added then is cold; a 10k build took 85 s with it, 78 s without.
  */
 const PAGES = Math.max(1, Math.min(4, availableParallelism() - 1));
+
+/**
+ * Diagrams handed to a page and not yet answered. mermaid lays them out one
+ * at a time, in order, so the next one is already in the page when Node,
+ * busy rendering pages, is slow to take an answer and hand over another.
+ */
+const AHEAD_PER_PAGE = 3;
 
 export interface LayoutOptions {
   /** A running Chromium to lay out on (left open); by default one is launched. */
@@ -49,30 +59,31 @@ export interface LayoutSession {
 
 /**
  * Starts Chromium (unless given one) and loads mermaid into one page per
- * core, now: a cold build opens its inventory meanwhile. Playwright is
- * imported here, not up front: it takes a second or more to import, which a
- * build whose diagrams are all cached should not pay.
+ * core but one, now: a cold build opens its inventory meanwhile. Playwright
+ * is imported here, not up front: it takes a second or more to import, which
+ * a build whose diagrams are all cached should not pay.
  */
 export function startLayout({ browser, script }: LayoutOptions = {}): LayoutSession {
   const launched = browser ? Promise.resolve(browser) : import('../browser/chromium.ts').then((m) => m.launchChromium());
   const files = writeLayoutPage(script ?? patchedMermaid());
+  const contexts: Array<Promise<BrowserContext>> = [];
   // A context per page: pages of one context share a renderer process, whose one main thread ran their layouts in turn.
-  const contexts = Promise.all([launched, files]).then(([b, f]) =>
-    Promise.all(
-      Array.from({ length: PAGES }, async () => {
-        const c = await b.newContext();
-        await offline(c, f);
-        return c;
-      }),
-    ),
-  );
-  const pages = Promise.all([contexts, files]).then(([cs, f]) => Promise.all(cs.map((c) => mermaidPage(c, f))));
+  const openPage = async () => {
+    const context = Promise.all([launched, files]).then(async ([b, f]) => {
+      const c = await b.newContext();
+      await offline(c, f);
+      return c;
+    });
+    contexts.push(context);
+    return mermaidPage(await context, await files);
+  };
+  const pages = Promise.all(Array.from({ length: PAGES }, openPage));
   // A failure is thrown to whoever awaits the pages; until then it is not an unhandled rejection.
   pages.catch(() => undefined);
   return {
     pages,
     async close() {
-      await Promise.all(((await contexts.catch(() => undefined)) ?? []).map((c) => c.close()));
+      await Promise.all(contexts.map((c) => c.then((x) => x.close()).catch(() => undefined)));
       if (!browser) await (await launched.catch(() => undefined))?.close();
       await (await files.catch(() => undefined))?.remove();
     },
@@ -81,42 +92,78 @@ export function startLayout({ browser, script }: LayoutOptions = {}): LayoutSess
 
 /**
  * Renders mermaid sources to SVG at build time with the real mermaid in
- * headless Chromium, so the site shows diagrams without JavaScript. Throws
- * with the diagram's name when a source does not parse.
+ * headless Chromium, so the site shows diagrams without JavaScript: each
+ * diagram's SVG as soon as it is laid out (or read from the cache), and
+ * `done` once the cache is tidied and the pages it opened are closed. When a
+ * source does not parse, every diagram not yet answered, and `done`, fail
+ * with an error naming it.
  */
+export function layOutEach(sources: ReadonlyMap<string, string>, options: RenderOptions = {}): { svgs: Map<string, Promise<string>>; done: Promise<void> } {
+  const each = new Map([...sources.keys()].map((name) => [name, Promise.withResolvers<string>()]));
+  const done = layOutAll(sources, options, (name, svg) => each.get(name)!.resolve(svg));
+  done.catch((err: unknown) => {
+    for (const d of each.values()) d.reject(err);
+  });
+  const svgs = new Map(
+    [...each].map(([name, d]) => {
+      // Thrown to whoever awaits this diagram; until then it is not an unhandled rejection.
+      d.promise.catch(() => undefined);
+      return [name, d.promise];
+    }),
+  );
+  return { svgs, done };
+}
+
+/** Every diagram's SVG, once all are laid out. */
 export async function renderMermaid(sources: ReadonlyMap<string, string>, options: RenderOptions = {}): Promise<Map<string, string>> {
-  const result = new Map<string, string>();
+  const { svgs, done } = layOutEach(sources, options);
+  await done;
+  return new Map(await Promise.all([...svgs].map(async ([name, svg]) => [name, await svg] as const)));
+}
+
+async function layOutAll(sources: ReadonlyMap<string, string>, options: RenderOptions, done: (name: string, svg: string) => void): Promise<void> {
   const keyOf = cacheKeyer();
   const todo: Array<[string, string]> = [];
   for (const [name, source] of sources) {
     const cached = options.cacheDir ? await readCached(options.cacheDir, keyOf(name, source)) : undefined;
-    if (cached !== undefined) result.set(name, cached);
+    if (cached !== undefined) done(name, cached);
     else todo.push([name, source]);
   }
-  if (todo.length === 0) {
-    if (options.cacheDir) await prune(options.cacheDir, [...sources].map(([name, source]) => keyOf(name, source)));
-    return result;
-  }
-
-  const layout = options.layout ?? startLayout(options.browser ? { browser: options.browser } : {});
-  try {
-    const pages = (await layout.pages).slice(0, todo.length);
-    const chunks = pages.map((page, i) => [page, todo.filter((_, j) => j % pages.length === i)] as const);
-    const rendered = (await Promise.all(chunks.map(([page, chunk]) => renderOnPage(page, chunk)))).flat();
-    for (const [name, svg, error] of rendered) {
-      if (svg === null) throw new Error(`diagram "${name}" does not render: ${error}`);
-      const clean = withoutRemoteImports(svg);
-      result.set(name, clean);
-      if (options.cacheDir) await writeCached(options.cacheDir, keyOf(name, sources.get(name)!), clean);
+  if (todo.length > 0) {
+    const layout = options.layout ?? startLayout(options.browser ? { browser: options.browser } : {});
+    try {
+      await layOutOnPages(await layout.pages, todo, async (name, svg) => {
+        const clean = withoutRemoteImports(svg);
+        if (options.cacheDir) await writeCached(options.cacheDir, keyOf(name, sources.get(name)!), clean);
+        done(name, clean);
+      });
+    } finally {
+      if (layout !== options.layout) await layout.close();
     }
-    if (options.cacheDir) await prune(options.cacheDir, [...sources].map(([name, source]) => keyOf(name, source)));
-    return result;
-  } finally {
-    if (layout !== options.layout) await layout.close();
   }
+  if (options.cacheDir) await prune(options.cacheDir, [...sources].map(([name, source]) => keyOf(name, source)));
 }
 
-type Rendered = [string, string] | [string, null, string];
+/** Pages take diagrams from one queue, a few ahead each, so a page that is done early takes more. */
+async function layOutOnPages(pages: Page[], todo: Array<[string, string]>, laidOut: (name: string, svg: string) => Promise<void>): Promise<void> {
+  const queue = [...todo];
+  const lane = async (page: Page) => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [name, source] = next;
+      const [svg, error] = await renderOnPage(page, name, source);
+      if (svg === null) {
+        queue.length = 0;
+        throw new Error(`diagram "${name}" does not render: ${error}`);
+      }
+      await laidOut(name, svg);
+    }
+  };
+  // Every lane ends before the pages may close, also when one of them failed.
+  const settled = await Promise.allSettled(pages.flatMap((page) => Array.from({ length: AHEAD_PER_PAGE }, () => lane(page))));
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
+}
+
+type Rendered = [string, null] | [null, string];
 
 /** Layouts never reach a network: any request but for the layout page's own files (a font a theme imports) is refused. */
 async function offline(context: BrowserContext, files: LayoutPageFiles): Promise<void> {
@@ -126,27 +173,23 @@ async function offline(context: BrowserContext, files: LayoutPageFiles): Promise
 async function mermaidPage(context: BrowserContext, files: LayoutPageFiles): Promise<Page> {
   const page = await context.newPage();
   await page.goto(files.url);
+  await page.evaluate((config) => (globalThis as unknown as { mermaid: MermaidApi }).mermaid.initialize(config), MERMAID_CONFIG);
   return page;
 }
 
-async function renderOnPage(page: Page, entries: Array<[string, string]>): Promise<Rendered[]> {
+/** mermaid queues its renders, so the diagrams a page is handed ahead are laid out one after another. */
+function renderOnPage(page: Page, name: string, source: string): Promise<Rendered> {
   return page.evaluate(
-    async ([list, config]) => {
-      const mermaid = (globalThis as unknown as { mermaid: MermaidApi }).mermaid;
-      mermaid.initialize(config);
-      const out: Rendered[] = [];
-      for (const [name, source] of list) {
-        try {
-          // The id scopes the diagram's CSS: unique per diagram, and the same on every build (cacheable).
-          const { svg } = await mermaid.render(`diagram-${name.replace(/[^a-zA-Z0-9_-]/g, '_')}`, source);
-          out.push([name, svg]);
-        } catch (err) {
-          out.push([name, null, String((err as Error).message ?? err)]);
-        }
+    async ([id, text]) => {
+      try {
+        const { svg } = await (globalThis as unknown as { mermaid: MermaidApi }).mermaid.render(id, text);
+        return [svg, null] as Rendered;
+      } catch (err) {
+        return [null, String((err as Error).message ?? err)] as Rendered;
       }
-      return out;
     },
-    [entries, MERMAID_CONFIG] as const,
+    // The id scopes the diagram's CSS: unique per diagram, and the same on every build (cacheable).
+    [`diagram-${name.replace(/[^a-zA-Z0-9_-]/g, '_')}`, source] as const,
   );
 }
 

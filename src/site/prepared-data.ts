@@ -5,15 +5,18 @@ import type { InventoryGraph } from '../graph/graph.ts';
 import { openInventory } from '../inventory.ts';
 import { fileParseCache } from '../load/parse-cache.ts';
 import { directorySource } from '../load/source.ts';
-import { recordPath } from '../views/paths.ts';
+import { recordPath, topologyPath } from '../views/paths.ts';
 import { topologyMermaid, topologyOf, type Topology } from '../views/topology.ts';
-import { renderMermaid, startLayout, type LayoutSession } from './mermaid-svg.ts';
+import { layOutEach, startLayout, type LayoutSession } from './mermaid-svg.ts';
 import type { SiteSettings } from './site-config.ts';
 import { siteVersion } from './site-version.ts';
 
 /** A diagram as its page shows it, but for the SVG, which is filled in later (diagram-fill.ts). */
 export interface Diagram {
+  /** `estate`, or `environment:<id>`: no id holds a colon, so an environment called `estate` has a name of its own. */
   name: string;
+  /** The page that draws it, relative to the site base. */
+  page: string;
   title: string;
   topology: Topology;
   mermaid: string;
@@ -27,10 +30,12 @@ export interface SiteData {
 /** What one build shows, started once. */
 export interface PreparedSite {
   data: Promise<SiteData>;
-  /** `estate` and one per environment id. */
+  /** By name: `estate` and one per environment (environmentDiagram). */
   diagrams: Promise<Map<string, Diagram>>;
-  /** Their SVGs by name, laid out in Chromium while Astro renders the pages; no page waits for them. */
-  svgs: Promise<Map<string, string>>;
+  /** Each one's SVG by name, as soon as Chromium has laid it out (while Astro renders the pages: no page waits for them). */
+  svgs: Promise<Map<string, Promise<string>>>;
+  /** Settles once every diagram is laid out (or one failed) and Chromium is closed. */
+  layoutDone: Promise<void>;
   /** The site's version (site-version.ts) under these settings, worked out once for the pages' cacheKey and the read API's stamp. */
   version(settings: SiteSettings): Promise<string>;
 }
@@ -84,11 +89,23 @@ export function preparedSite(inputs: Inputs): PreparedSite {
 function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs, layout: LayoutSession | undefined): PreparedSite {
   const data = Promise.all([graph, readFileHistory(inputs.root)]).then(([g, history]) => ({ graph: g, history }));
   const diagrams = graph.then((g) => new Map(diagramViews(g, inputs.base).map((d) => [d.name, d])));
-  const svgs = diagrams.then((d) => renderDiagrams(d, inputs, layout)).finally(() => layout?.close());
+  const laidOut = diagrams.then((d) =>
+    layOutEach(new Map([...d].map(([name, diagram]) => [name, diagram.mermaid])), {
+      cacheDir: diagramCache(inputs.root),
+      ...(layout ? { layout } : {}),
+    }),
+  );
+  const svgs = laidOut.then((l) => l.svgs);
+  // A failure reaches the build through the diagram it concerns (svgs).
+  const layoutDone = laidOut
+    .then((l) => l.done)
+    .catch(() => undefined)
+    .then(() => layout?.close());
   // A failure is thrown to whatever awaits it (a page, the integration); until then it is not an unhandled rejection.
   data.catch(() => undefined);
   diagrams.catch(() => undefined);
   svgs.catch(() => undefined);
+  layoutDone.catch(() => undefined);
   const versions = new Map<string, Promise<string>>();
   const version = (settings: SiteSettings) => {
     const key = JSON.stringify(settings);
@@ -96,7 +113,7 @@ function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs, layout: Lay
     if (!v) versions.set(key, (v = graph.then((g) => siteVersion(g, settings))));
     return v;
   };
-  return { data, diagrams, svgs, version };
+  return { data, diagrams, svgs, layoutDone, version };
 }
 
 async function openValidGraph({ root, now }: Inputs): Promise<InventoryGraph> {
@@ -110,13 +127,18 @@ async function openValidGraph({ root, now }: Inputs): Promise<InventoryGraph> {
 
 const diagramCache = (root: string) => path.join(root, '.cache', 'diagrams');
 
-/** The site's diagrams with their mermaid text: `estate` and one per environment. */
+export const ESTATE_DIAGRAM = 'estate';
+
+export const environmentDiagram = (id: string): string => `environment:${id}`;
+
+/** The site's diagrams with their mermaid text: the estate's and one per environment. */
 export function diagramViews(graph: InventoryGraph, base: string): Diagram[] {
   const href = (id: string) => `${base}${recordPath(graph.get(id)!.kind, id)}`;
   const views = [
-    { name: 'estate', title: 'The whole estate', topology: topologyOf(graph) },
+    { name: ESTATE_DIAGRAM, page: topologyPath(), title: 'The whole estate', topology: topologyOf(graph) },
     ...graph.byKind('environment').map((env) => ({
-      name: env.id,
+      name: environmentDiagram(env.id),
+      page: topologyPath(env.id),
       title: env.data.title,
       topology: topologyOf(graph, { environment: env.id }),
     })),
@@ -124,7 +146,3 @@ export function diagramViews(graph: InventoryGraph, base: string): Diagram[] {
   return views.map((v) => ({ ...v, mermaid: topologyMermaid(v.topology, graph, { href }) }));
 }
 
-function renderDiagrams(diagrams: Map<string, Diagram>, { root }: Inputs, layout: LayoutSession | undefined): Promise<Map<string, string>> {
-  const sources = new Map([...diagrams].map(([name, d]) => [name, d.mermaid]));
-  return renderMermaid(sources, { cacheDir: diagramCache(root), ...(layout ? { layout } : {}) });
-}

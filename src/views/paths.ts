@@ -14,7 +14,7 @@ export function recordPath(kind: Kind, id: string): string {
   return `${kindSlug(kind)}/${id}/`;
 }
 
-/** Site path of a topology page, relative to the site base: `estate` is the whole estate's, any other name an environment's. */
-export function topologyPath(name: string): string {
-  return name === 'estate' ? 'topology/' : `topology/${name}/`;
+/** Site path of a topology page, relative to the site base: an environment's, or the whole estate's without one. */
+export function topologyPath(environment?: string): string {
+  return environment === undefined ? 'topology/' : `topology/${environment}/`;
 }
