@@ -21,6 +21,8 @@ const BACKUP_GAP_CATEGORY = 'ops-backup-gap';
 
 /** Every persistent store (a live service with `persistent: true`) × its backup sets. */
 export function deriveBackupCoverage(graph: GraphQueries): StoreCoverage[] {
+  // Picked once: every store would otherwise look through every risk.
+  const backupGapRisks = graph.byKind('risk').filter((r) => r.data.category === BACKUP_GAP_CATEGORY);
   return graph
     .byKind('service')
     .filter((s) => s.data.persistent === true && !RETIRED_STATUSES.has(s.data.status))
@@ -37,9 +39,7 @@ export function deriveBackupCoverage(graph: GraphQueries): StoreCoverage[] {
       if (!lastRestoreTest) gaps.push('restore-untested');
       else if (lastRestoreTest.result === 'fail') gaps.push('restore-failing');
       const concerned = new Set([store.id, ...backupSets.map((b) => b.id)]);
-      const gapRisks = graph
-        .byKind('risk')
-        .filter((r) => r.data.category === BACKUP_GAP_CATEGORY && r.data.affects.some((id) => concerned.has(id)));
+      const gapRisks = backupGapRisks.filter((r) => r.data.affects.some((id) => concerned.has(id)));
       return {
         store,
         backupSets,
