@@ -14,8 +14,8 @@ const USAGE = 'usage: npm run build -- [--root DIR] [--out DIR] [--base /sub/pat
 const PROJECT = path.resolve(import.meta.dirname, '..');
 
 // After a full GC, V8 lets the heap grow to up to 4× what was live before the next one. Rendering
-// 10,000 pages then peaked at 1.1 GB resident with about 200 MB live; growing by half at a time held
-// the peak at 0.77 GB, for no more CPU. Read at each GC, so setting it here, before the build, holds.
+// 10,000 pages then peaked at 1.1-1.2 GB resident with about 200 MB live; growing by half at a time
+// held the peak at 0.74-0.88 GB, for no more CPU. Read at each GC, so setting it here, before the build, holds.
 setFlagsFromString('--heap-growing-percent=50');
 
 await runCommand(async () => {
