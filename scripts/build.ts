@@ -35,7 +35,7 @@ await runCommand(async () => {
   // The site is built only from an inventory that validates, with the same diagnostics.
   let opened: Awaited<ReturnType<typeof openOrRefuse>> | undefined;
   try {
-    opened = await openOrRefuse(root, { now, cache: await fileParseCache(root), refusal: 'build: refused, the inventory does not validate' });
+    opened = await openOrRefuse(root, { now, nowGiven: args.now !== undefined, cache: await fileParseCache(root), refusal: 'build: refused, the inventory does not validate' });
   } finally {
     if (!opened) await layout?.close();
   }

@@ -1,12 +1,11 @@
 import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand, UsageError } from '../src/cli/args.ts';
 import { compareInventories } from '../src/diff/change-set.ts';
 import { neighbourhoodMermaid } from '../src/diff/neighbourhood.ts';
-import { checkInventory, modelAndGraph, openInventory, withDiagnostics } from '../src/inventory.ts';
+import { checkInventory, modelAndGraph, openInventory, openWorkingTree } from '../src/inventory.ts';
 import { gitSource, GitRefError } from '../src/load/git-source.ts';
-import { TOP_FOLDERS } from '../src/load/list-records.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import type { InventorySource } from '../src/load/source.ts';
-import { indexedSource, readTreeIndex, storedResult, validationKey, type Validation } from '../src/load/tree-index.ts';
+import { previousRun, validationKey } from '../src/load/tree-index.ts';
 import { DIFF_FORMATS, renderDiffReport } from '../src/output/diff-report.ts';
 
 const USAGE = 'usage: npm run diff -- --base REF [--head REF] [--format md|json] [--root DIR] [--now ISO]   (--head defaults to the working tree)';
@@ -31,15 +30,16 @@ await runCommand(async () => {
   // The working tree through validate's tree index: files unchanged since validate ran are not read, and
   // when none changed (at the same --now) validate's diagnostics are the head's. Git trees name their
   // blobs: a blob the cache knows is not read either.
-  // git lists the base while the tree index is read and checked (its rejection is awaited below, not lost).
+  // git lists both refs while the tree index is read and checked (a rejection is awaited below, not lost).
   const listedBase = source(args.base);
+  const listedHead = args.head ? source(args.head) : undefined;
   listedBase.catch(() => {});
-  const index = args.head ? undefined : await readTreeIndex(args.root);
-  const validated = index && args.now !== undefined ? storedResult<Validation>(args.root, index, validationKey(now)) : undefined;
-  const [baseSource, headSource] = await Promise.all([listedBase, args.head ? source(args.head) : indexedSource(args.root, index, TOP_FOLDERS, validated !== undefined).source]);
+  listedHead?.catch(() => {});
+  const previous = args.head ? undefined : await previousRun(args.root, args.now !== undefined ? validationKey(now) : undefined);
+  const [baseSource, headSource] = await Promise.all([listedBase, listedHead]);
   // One content-keyed cache for both sides; validate's, read but never written (parse-cache.ts `readOnly`).
   const cache = await fileParseCache(args.root, { readOnly: true });
-  const head = validated ? withDiagnostics(await modelAndGraph(headSource, { now, cache }), validated.diagnostics) : await openInventory(headSource, { now, cache });
+  const head = headSource ? await openInventory(headSource, { now, cache }) : await openWorkingTree(args.root, previous ?? {}, { now, cache });
   // The base takes the head's files where the blob is the same: only what the change touched is loaded and modelled again.
   const base = await modelAndGraph(baseSource, { now, cache, reuse: head.modelled });
   const changes = compareInventories(base, head, () => checkInventory(base).diagnostics);

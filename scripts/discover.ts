@@ -55,7 +55,7 @@ await runCommand(async () => {
   const taken = context !== undefined ? await takeSnapshot(context) : undefined;
   const snapshot = parseSnapshots(taken ? [taken] : await Promise.all(snapshots.map(readSnapshot)));
   const cache = args['no-cache'] ? undefined : await fileParseCache(root);
-  const opened = await openOrRefuse(root, { now, ...(cache ? { cache } : {}), refusal: 'discover: the inventory has errors (see npm run validate); nothing was discovered or written' });
+  const opened = await openOrRefuse(root, { now, nowGiven: args.now !== undefined, ...(cache ? { cache } : {}), refusal: 'discover: the inventory has errors (see npm run validate); nothing was discovered or written' });
   if (!opened) return 1;
   const scope = clusterScope(opened.graph, clusterId);
 

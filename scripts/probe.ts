@@ -42,7 +42,7 @@ await runCommand(async () => {
   const source = directorySource(root);
   const displayPath = displayPathFor(root);
   const cache = args['no-cache'] ? undefined : await fileParseCache(root);
-  const opened = await openOrRefuse(root, { now, ...(cache ? { cache } : {}), refusal: 'probe: the inventory has errors (see npm run validate); nothing was probed or written' });
+  const opened = await openOrRefuse(root, { now, nowGiven: args.now !== undefined, ...(cache ? { cache } : {}), refusal: 'probe: the inventory has errors (see npm run validate); nothing was probed or written' });
   if (!opened) return 1;
   const selection = selectProbes(opened.graph, { ...(only ? { only } : {}), skipLoopback: args['skip-loopback'], ...(gateBase ? { gateBase } : {}) });
 

@@ -80,8 +80,11 @@ await runCommand(async () => {
   const discoverFile = args['discover-report'];
   const discover = discoverFile ? { report: await readDiscoverReport(discoverFile), file: discoverFile } : undefined;
 
+  // git names the commit while the inventory opens.
+  const commit = process.env['GITHUB_SHA'] ? Promise.resolve(process.env['GITHUB_SHA']) : headCommit(args.root);
   const opened = await openOrRefuse(args.root, {
     now: parseNow(args.now),
+    nowGiven: args.now !== undefined,
     cache: await fileParseCache(args.root),
     needsManifest: true,
     refusal: 'sync: refused — the inventory fails validate; nothing was sent',
@@ -89,7 +92,7 @@ await runCommand(async () => {
   if (!opened) return 1;
   const { graph, manifest } = opened;
   const config = syncConfigFromEnv(process.env, manifest.hub.slug, { hub: args.hub, siteUrl: args['site-url'] });
-  const commitSha = process.env['GITHUB_SHA'] || (await headCommit(args.root));
+  const commitSha = await commit;
   const common = {
     base: config.base,
     hub: config.hub,

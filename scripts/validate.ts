@@ -1,5 +1,5 @@
 import { displayPathFor, oneOf, parseCommandLine, parseNow, runCommand } from '../src/cli/args.ts';
-import { readTreeIndex, storedResult, validationKey, type TreeIndex, type Validation } from '../src/load/tree-index.ts';
+import { previousRun, validationKey, type PreviousRun, type Validation } from '../src/load/tree-index.ts';
 import { DIAGNOSTIC_FORMATS, renderDiagnostics } from '../src/output/diagnostics.ts';
 
 const USAGE = 'usage: npm run validate -- [--root DIR] [--format text|json|github] [--now ISO] [--no-cache]';
@@ -15,27 +15,26 @@ await runCommand(async () => {
   const root = args.root;
   const now = parseNow(args.now);
   const cached = !args['no-cache'];
-  const index = cached ? await readTreeIndex(root) : undefined;
   // Evidence ages against --now: without it the clock has moved since the last run, so its result is not reused.
   const key = cached && args.now !== undefined ? validationKey(now) : undefined;
-  // Nothing changed since the run that stored this result: answered without loading the model, the parser or any file.
-  const { diagnostics, records, dotfiles } = (key && storedResult<Validation>(root, index, key)) || (await validate(root, now, cached, index, key));
+  const previous = cached ? await previousRun(root, key) : undefined;
+  // Nothing changed since the run that stored this verdict: answered without loading the model, the parser or any file
+  // (unless some files are to be stamped again, which needs their records: see tree-index.ts `restamp`).
+  const { diagnostics, records, dotfiles } = (previous?.restamp ? undefined : previous?.verdict) ?? (await validate(root, now, previous, key));
   process.stdout.write(renderDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records, dotfiles }));
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 });
 
-/** Opens the inventory; with the caches, files unchanged since the last run are known from the tree index and their records from the record cache. */
-async function validate(root: string, now: number, cached: boolean, index: TreeIndex | undefined, key: string | undefined): Promise<Validation> {
-  const [{ openInventory }, { directorySource }, { fileParseCache }, { indexedSource }, { TOP_FOLDERS }] = await Promise.all([
+/** Opens the inventory; with the caches (`previous`), files unchanged since the last run are known from the tree index and their records from the record cache. */
+async function validate(root: string, now: number, previous: PreviousRun | undefined, key: string | undefined): Promise<Validation> {
+  const [{ openInventory, openWorkingTree, verdictOf }, { directorySource }, { fileParseCache }] = await Promise.all([
     import('../src/inventory.ts'),
     import('../src/load/source.ts'),
     import('../src/load/parse-cache.ts'),
-    import('../src/load/tree-index.ts'),
-    import('../src/load/list-records.ts'),
   ]);
-  const tree = cached ? indexedSource(root, index, TOP_FOLDERS) : undefined;
-  const opened = await openInventory(tree?.source ?? directorySource(root), { now, ...(cached ? { cache: await fileParseCache(root) } : {}) });
-  const validation: Validation = { diagnostics: opened.diagnostics, records: opened.graph.size, dotfiles: opened.modelled.dotfiles };
-  await tree?.save(key ? { key, value: validation } : undefined);
-  return validation;
+  return verdictOf(
+    previous
+      ? await openWorkingTree(root, previous, { now, cache: await fileParseCache(root), keep: { key } })
+      : await openInventory(directorySource(root), { now }),
+  );
 }

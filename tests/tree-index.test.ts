@@ -1,10 +1,12 @@
-import { readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openOrRefuse } from '../src/cli/open-or-refuse.ts';
+import type { Diagnostic } from '../src/diagnostics/diagnostic.ts';
 import { openInventory } from '../src/inventory.ts';
 import { TOP_FOLDERS } from '../src/load/list-records.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
-import { indexedSource, readTreeIndex, storedResult, type TreeIndex } from '../src/load/tree-index.ts';
+import { indexedSource, previousRun, RACY_MS, readTreeIndex, validationKey, type TreeIndex, type Validation } from '../src/load/tree-index.ts';
 import { cli } from './helpers/cli.ts';
 import { fixture, NOW } from './helpers/fixture.ts';
 
@@ -21,7 +23,15 @@ async function storeRun(root: string): Promise<string[]> {
   return codes;
 }
 
-const stored = async (root: string, key = KEY) => storedResult<string[]>(root, await readTreeIndex(root), key);
+const stored = async (root: string, key = KEY) => (await previousRun(root, key)).verdict as unknown as string[] | undefined;
+
+/** Waits until every file under `root` is stamped before the racy window of a run starting now: then a run trusts the stamps it records. */
+async function settled(root: string): Promise<void> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const stamps = await Promise.all(entries.filter((e) => e.isFile()).map((e) => stat(path.join(e.parentPath, e.name))));
+  const newest = Math.max(...stamps.map((s) => Math.max(s.mtimeMs, s.ctimeMs)));
+  while (Date.now() <= newest + RACY_MS) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 describe('the tree index answers only when nothing a run read has changed', () => {
   it('a one-byte edit, a touch, a rename, an added and a removed file each invalidate it; another key never matches', async () => {
@@ -64,6 +74,8 @@ describe('the tree index answers only when nothing a run read has changed', () =
 
   it('validate with --now answers from it, the same as it computed; a change is seen at once', async () => {
     const root = await fixture();
+    // Stamps the run can trust: otherwise, once they leave the racy window, the next run stamps them again (restamp).
+    await settled(root);
     const validate = () => cli('validate.ts', ['--root', root, '--now', NOW_ISO, '--format', 'json']);
     const indexTime = async () => (JSON.parse(await readFile(path.join(root, '.cache/tree-index-v1.json'), 'utf8')) as TreeIndex).time;
     const first = await validate();
@@ -83,5 +95,53 @@ describe('the tree index answers only when nothing a run read has changed', () =
     const clock = await cli('validate.ts', ['--root', root, '--format', 'json']);
     expect(clock.stdout).toContain('"code": "invalid-field"');
     expect(await indexTime()).toBeGreaterThan(rewritten);
+  });
+
+  it('the commands that open the working tree keep it: at the same --now, with nothing changed, the last verdict stands', async () => {
+    const root = await fixture();
+    await settled(root);
+    const indexFile = path.join(root, '.cache/tree-index-v1.json');
+    const open = async (nowGiven: boolean) =>
+      openOrRefuse(root, { now: NOW, nowGiven, cache: await fileParseCache(root), refusal: 'refused (expected by the test)' });
+    expect(await open(true)).toBeDefined();
+    const index = JSON.parse(await readFile(indexFile, 'utf8')) as TreeIndex;
+    expect(index.result?.key).toBe(validationKey(NOW));
+    // validate at the same --now answers from what the command stored, without writing the index again.
+    const validated = await cli('validate.ts', ['--root', root, '--now', NOW_ISO]);
+    expect(validated.code).toBe(0);
+    expect((JSON.parse(await readFile(indexFile, 'utf8')) as TreeIndex).time).toBe(index.time);
+
+    // A verdict that says "error" where the files say nothing: taken as it stands, so it is the one the command used.
+    const planted: Diagnostic = { file: HOST, line: 1, col: 1, severity: 'error', code: 'planted', message: 'planted by the test' };
+    const verdict = index.result!.value as Validation;
+    await writeFile(indexFile, JSON.stringify({ ...index, result: { ...index.result, value: { ...verdict, diagnostics: [...verdict.diagnostics, planted] } } }));
+    expect(await open(true), 'the stored verdict stands').toBeUndefined();
+    expect(await open(false), 'without --now the checks run').toBeDefined();
+    // Planted again (that run stored no verdict), then a file changes under it.
+    await writeFile(indexFile, JSON.stringify({ ...index, result: { ...index.result, value: { ...verdict, diagnostics: [planted] } } }));
+    expect(await open(true)).toBeUndefined();
+    await writeFile(path.join(root, HOST), (await readFile(path.join(root, HOST), 'utf8')).replace(/^title: .*$/m, 'title: Renamed by the test'));
+    expect(await open(true), 'a changed file: the checks run again').toBeDefined();
+  });
+
+  it('files known the same only by their content are stamped again, so the next run trusts their stamps', async () => {
+    const root = await fixture();
+    const key = validationKey(NOW);
+    const open = async () => openOrRefuse(root, { now: NOW, nowGiven: true, cache: await fileParseCache(root), refusal: 'refused' });
+    // Just copied: every file is stamped within the racy window of this first run.
+    expect(await open()).toBeDefined();
+    const first = (await readTreeIndex(root))!;
+    const newest = Math.max(...Object.values(first.files).flatMap((s) => (s ? [s[2], s[3]] : [])));
+    expect(newest).toBeGreaterThanOrEqual(first.time - RACY_MS);
+    // Until the clock is past the window, a run would find the files racy again.
+    await settled(root);
+    const racy = await previousRun(root, key);
+    expect(racy.verdict).toBeDefined();
+    expect(racy.restamp).toBe(true);
+    expect(await open()).toBeDefined();
+    const stable = await previousRun(root, key);
+    expect(stable.verdict).toEqual(racy.verdict);
+    expect(stable.restamp, 'stamped again, outside the racy window').toBeUndefined();
+    expect((await readTreeIndex(root))!.time).toBeGreaterThan(newest + RACY_MS);
   });
 });

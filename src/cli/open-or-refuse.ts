@@ -1,8 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { openInventory, type OpenedInventory, type OpenOptions } from '../inventory.ts';
-import { TOP_FOLDERS } from '../load/list-records.ts';
+import { openInventory, openWorkingTree, type OpenedInventory, type OpenOptions } from '../inventory.ts';
 import { directorySource } from '../load/source.ts';
-import { indexedSource, readTreeIndex } from '../load/tree-index.ts';
+import { previousRun, validationKey } from '../load/tree-index.ts';
 import { MANIFEST_FILE, type Manifest } from '../model/vocabulary.ts';
 import { renderDiagnostics } from '../output/diagnostics.ts';
 import { displayPathFor } from './args.ts';
@@ -14,6 +13,8 @@ export interface RefuseOptions extends OpenOptions {
   tolerate?: (d: Diagnostic) => boolean;
   /** Refuse unless the manifest validates, for commands that speak its vocabulary. */
   needsManifest?: boolean;
+  /** `now` was given (--now): a verdict stored at the same moment holds while no file changed, and this run's is stored. */
+  nowGiven?: boolean;
 }
 
 export type OpenedWithManifest = OpenedInventory & { manifest: Manifest };
@@ -27,10 +28,13 @@ export type OpenedWithManifest = OpenedInventory & { manifest: Manifest };
 export async function openOrRefuse(root: string, options: RefuseOptions & { needsManifest: true }): Promise<OpenedWithManifest | undefined>;
 export async function openOrRefuse(root: string, options: RefuseOptions): Promise<OpenedInventory | undefined>;
 export async function openOrRefuse(root: string, options: RefuseOptions): Promise<OpenedInventory | OpenedWithManifest | undefined> {
-  const { refusal, tolerate, needsManifest, ...open } = options;
-  // With the record cache, files unchanged since validate last ran (its tree index) are not read at all.
-  const source = open.cache ? indexedSource(root, await readTreeIndex(root), TOP_FOLDERS).source : directorySource(root);
-  const opened = await openInventory(source, open);
+  const { refusal, tolerate, needsManifest, nowGiven, ...open } = options;
+  // With the record cache, the working tree goes through validate's tree index, which this run then updates:
+  // files unchanged since the last run are not read at all, and when none changed its verdict stands.
+  const key = nowGiven ? validationKey(open.now) : undefined;
+  const opened = open.cache
+    ? await openWorkingTree(root, await previousRun(root, key), { ...open, cache: open.cache, keep: { key } })
+    : await openInventory(directorySource(root), open);
   const manifest = opened.graph.manifest;
   const manifestMissing = needsManifest === true && manifest === undefined;
   const blocking = opened.diagnostics.filter(

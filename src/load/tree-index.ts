@@ -42,7 +42,7 @@ const VERSION = 'tree-index-v1';
  */
 export const RACY_MS = 2_000;
 
-/** What validate prints and keeps for a run that finds nothing changed; diff reads it for its head. */
+/** What a run that opened the working tree keeps for the next one (validate prints it; diff and the other commands take its diagnostics for the checks'). */
 export interface Validation {
   diagnostics: Diagnostic[];
   records: number;
@@ -66,16 +66,32 @@ export async function readTreeIndex(root: string): Promise<TreeIndex | undefined
   }
 }
 
-/** The result stored under `key`, when no listing and no file the run that stored it read has changed since. */
-export function storedResult<T>(root: string, index: TreeIndex | undefined, key: string): T | undefined {
-  if (index?.result?.key !== key || !treeUnchanged(root, index)) return undefined;
-  return index.result.value as T;
+/** What the last run at a working tree left: its index, and its verdict when nothing it read has changed since. */
+export interface PreviousRun {
+  index?: TreeIndex;
+  /** The diagnostics the last run stored under the same key (`validationKey`): they hold while no file it read has changed. */
+  verdict?: Validation;
+  /**
+   * Some files were found the same only by their content, being stamped
+   * within the racy window of that run, and are out of it now: stamped again,
+   * the next run trusts their stamps instead of reading them.
+   */
+  restamp?: boolean;
 }
 
-/** The stamps `treeUnchanged` took, so a run that found a change does not stamp the same files again to load. */
+/** The index at `root`, and the verdict stored under `key` (none without a key: without --now the clock has moved). */
+export async function previousRun(root: string, key: string | undefined): Promise<PreviousRun> {
+  const index = await readTreeIndex(root);
+  const found = key === undefined || index?.result?.key !== key ? 'changed' : treeState(root, index);
+  if (found === 'changed') return index ? { index } : {};
+  return { index: index!, verdict: index!.result!.value as Validation, ...(found === 'same by content' ? { restamp: true } : {}) };
+}
+
+/** The stamps `treeState` took, so a run that found a change does not stamp the same files again to load. */
 const stampsTaken = new WeakMap<TreeIndex, Map<string, Stats | undefined>>();
 
-function treeUnchanged(root: string, index: TreeIndex): boolean {
+/** Whether anything the run that wrote `index` listed or read has changed; 'same by content' when racy files had to be read to tell and can now be stamped again. */
+function treeState(root: string, index: TreeIndex): 'changed' | 'same' | 'same by content' {
   const taken = new Map<string, Stats | undefined>();
   stampsTaken.set(index, taken);
   for (const [dir, listing] of Object.entries(index.dirs)) {
@@ -83,30 +99,40 @@ function treeUnchanged(root: string, index: TreeIndex): boolean {
     try {
       entries = readdirSync(path.join(root, dir), { withFileTypes: true }).map((e) => ({ name: e.name, type: entryType(e) }));
     } catch {
-      return false;
+      return 'changed';
     }
-    if (listingKey(dir, entries, index.rootNames) !== listing) return false;
+    if (listingKey(dir, entries, index.rootNames) !== listing) return 'changed';
   }
+  // Files told the same by content, all stamped before the racy window of a run starting now: stamped again, they would be trusted.
+  let byContent = false;
+  let settled = true;
+  const now = Date.now();
   for (const [file, stamp] of Object.entries(index.files)) {
     const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
     taken.set(file, stat);
     if (stamp === null || stat === undefined) {
-      if (stamp !== null || stat !== undefined) return false;
+      if (stamp !== null || stat !== undefined) return 'changed';
       continue;
     }
-    if (!sameStamp(stamp, stat)) return false;
-    if (racy(stamp, index.time) && (stamp[4] === '' || blobId(readFileSync(path.join(root, file), 'utf8')) !== stamp[4])) return false;
+    if (!sameStamp(stamp, stat)) return 'changed';
+    if (racy(stamp, index.time)) {
+      if (stamp[4] === '' || blobId(readFileSync(path.join(root, file), 'utf8')) !== stamp[4]) return 'changed';
+      byContent = true;
+      settled &&= !racy(stamp, now);
+    }
   }
-  // Nothing changed: the caller takes the keys as recorded (indexedSource's `unchanged`), so the stamps go.
-  stampsTaken.delete(index);
-  return true;
+  const restamp = byContent && settled;
+  // Nothing changed: the caller takes the keys as recorded (indexedSource's `unchanged`), so the stamps go,
+  // unless they are to be taken again (`restamp`).
+  if (!restamp) stampsTaken.delete(index);
+  return restamp ? 'same by content' : 'same';
 }
 
 /**
  * A source over the working tree at `root` that records what a run lists and
  * reads, and knows (`keyOf`) the files unchanged since `previous`. `save`
  * writes the new index, with the run's result when given. `unchanged` says
- * the caller found the whole tree as `previous` recorded it (storedResult),
+ * the caller found the whole tree as `previous` recorded it (`previousRun`),
  * so each file's key is taken without stamping it again.
  */
 export function indexedSource(
