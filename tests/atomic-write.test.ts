@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { LockTimeoutError, withFileLock } from '../src/util/file-lock.ts';
-import { cli } from './helpers/cli.ts';
-import { fixture, open, REPO_ROOT } from './helpers/fixture.ts';
+import { cli, commandFile } from './helpers/cli.ts';
+import { fixture, open } from './helpers/fixture.ts';
 import { startServer, type LocalServer } from './helpers/local-server.ts';
 
 const run = promisify(execFile);
@@ -49,7 +49,7 @@ function endpoint(id: string, extra: string[] = []): string {
 }
 
 const probe = (dir: string, ...args: string[]) => ['--root', dir, '--write', '--no-cache', '--concurrency', String(ENDPOINTS + 1), ...args];
-const PROBE = path.join(REPO_ROOT, 'scripts/probe.ts');
+const PROBE = commandFile('probe');
 const git = (dir: string, ...args: string[]) => run('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args]);
 
 interface ProbeItem {

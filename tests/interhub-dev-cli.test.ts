@@ -4,12 +4,12 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli } from './helpers/cli.ts';
+import { cli, commandFile } from './helpers/cli.ts';
 import { REPO_ROOT } from './helpers/fixture.ts';
 
 /** `npm run interhub:dev` as an operator starts it: a process, its printed rehearsal lines, Ctrl-C. */
 async function startDevCommand(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: string }> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/interhub-dev.ts'), '--port', '0', ...args], { cwd: REPO_ROOT, env });
+  const child = spawn(process.execPath, [commandFile('interhub-dev'), '--port', '0', ...args], { cwd: REPO_ROOT, env });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RACY_MS } from '../../src/load/tree-index.ts';
 import { syntheticInventory, writeSyntheticInventory } from './synthetic.ts';
-import { againstFloor, interleaved, NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
+import { againstFloor, type BenchRow, commandFile, interleaved, NODE, REPO_ROOT, scratchDir, timeProcess } from './harness.ts';
 
 const SIZE = 10_000;
 const ROUNDS = 3;
@@ -39,20 +39,20 @@ export async function benchDiff(): Promise<BenchRow[]> {
     }
     git(dir, 'commit', '-q', '-am', 'head');
     const written = Date.now();
-    const script = (name: string, ...args: string[]) => () => timeProcess(NODE, [path.join(REPO_ROOT, 'scripts', name), '--root', dir, '--now', NOW, ...args]);
+    const script = (name: string, ...args: string[]) => () => timeProcess(NODE, [commandFile(name), '--root', dir, '--now', NOW, ...args]);
     const clearCache = () => rmSync(path.join(dir, '.cache'), { recursive: true, force: true });
     // As in a checkout, the files are older than the tree index's racy window.
     await sleep(Math.max(0, written + RACY_MS + 100 - Date.now()));
     const r = interleaved(ROUNDS, {
-      cold: { run: script('diff.ts', '--base', 'main~1', '--head', 'main', '--format', 'json'), before: clearCache },
+      cold: { run: script('diff', '--base', 'main~1', '--head', 'main', '--format', 'json'), before: clearCache },
       afterValidate: {
-        run: script('diff.ts', '--base', 'main~1', '--format', 'json'),
+        run: script('diff', '--base', 'main~1', '--format', 'json'),
         before: () => {
           clearCache();
-          script('validate.ts')();
+          script('validate')();
         },
       },
-      unchanged: { run: script('validate.ts') },
+      unchanged: { run: script('validate') },
     });
     for (const run of [r.cold, r.afterValidate]) {
       const summary = (JSON.parse(run.stdout) as { summary: { changed: number } }).summary;

@@ -8,7 +8,7 @@ import { parseSnapshots } from '../../src/discover/snapshot.ts';
 import type { InventoryGraph } from '../../src/graph/graph.ts';
 import { openInventory } from '../../src/inventory.ts';
 import { directorySource } from '../../src/load/source.ts';
-import { median, medianOf, NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
+import { type BenchRow, commandFile, median, medianOf, NODE, REPO_ROOT, scratchDir, timeProcess } from './harness.ts';
 import { writeSyntheticInventory } from './synthetic.ts';
 
 const RECORDS = 10_000;
@@ -51,10 +51,10 @@ export async function benchDiscover(): Promise<BenchRow[]> {
       edits = evidence.targets.length + evidence.fields.length;
     }
 
-    const validate = () => timeProcess(NODE, [path.join(REPO_ROOT, 'scripts/validate.ts'), '--root', dir, '--now', NOW]);
+    const validate = () => timeProcess(NODE, [commandFile('validate'), '--root', dir, '--now', NOW]);
     validate(); // fills the parse cache, as any earlier run has
     const validated = medianOf(RUNS, validate);
-    const whole = medianOf(RUNS, () => timeProcess(NODE, [path.join(REPO_ROOT, 'scripts/discover.ts'), '--root', dir, '--snapshot', file, '--cluster', CLUSTER, '--now', NOW, '--format', 'json']));
+    const whole = medianOf(RUNS, () => timeProcess(NODE, [commandFile('discover'), '--root', dir, '--snapshot', file, '--cluster', CLUSTER, '--now', NOW, '--format', 'json']));
     const report = JSON.parse(whole.stdout) as { ok: boolean; counts: { evidence: number } };
     if (!report.ok) throw new Error('discover found drift in the generated snapshot');
     const phase = median(phases);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -95,3 +95,20 @@ export function scratchDir(label: string): string {
 
 /** The pinned Node that `npm run` uses. */
 export const NODE = process.execPath;
+
+const commandFiles = new Map<string, string>();
+
+/**
+ * The file `npm run <command>` starts: a short-lived command's bundle, made
+ * first if missing (scripts/bundle-commands.sh), else the script. The bench
+ * and the tests start commands as users do; the sources do not change under
+ * a run, so the answer is kept.
+ */
+export function commandFile(command: string): string {
+  let file = commandFiles.get(command);
+  if (file === undefined) {
+    file = execFileSync('bash', [path.join(REPO_ROOT, 'scripts/bundle-commands.sh'), command], { encoding: 'utf8' }).trim();
+    commandFiles.set(command, file);
+  }
+  return file;
+}

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { writeSyntheticInventory } from './synthetic.ts';
-import { NODE, REPO_ROOT, scratchDir, type BenchRow } from './harness.ts';
+import { type BenchRow, commandFile, NODE, REPO_ROOT, scratchDir } from './harness.ts';
 
 const SIZE = 1_000;
 const ANSWER_DELAY_MS = 20;
@@ -13,8 +13,9 @@ const TIMEOUT_MS = 1_000;
 
 /** A whole probe process, timed without blocking this process (the endpoints are served from here). */
 function timeProbe(args: string[]): Promise<{ ms: number; code: number | null; stdout: string }> {
+  const file = commandFile('probe');
   const start = performance.now();
-  const child = spawn(NODE, [path.join(REPO_ROOT, 'scripts/probe.ts'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(NODE, [file, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ ms: performance.now() - start, code, stdout })));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { routePath } from '../../src/interhub/wire/routes.ts';
 import { writeSyntheticInventory } from './synthetic.ts';
 import type { SyncReport } from '../../src/output/sync-report.ts';
-import { medianOf, NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
+import { type BenchRow, commandFile, medianOf, NODE, REPO_ROOT, scratchDir, timeProcess } from './harness.ts';
 
 const SIZE = 1_000;
 const NOOP_RUNS = 5;
@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 /** `npm run interhub:dev -- --seed-hub` as its own process, as an operator rehearses. */
 async function startDevServer(key: string): Promise<{ base: string; clientId: string; stop: () => void }> {
   const port = await freePort();
-  const child = spawn(NODE, [path.join(REPO_ROOT, 'scripts/interhub-dev.ts'), '--port', String(port), '--seed-hub'], {
+  const child = spawn(NODE, [commandFile('interhub-dev'), '--port', String(port), '--seed-hub'], {
     cwd: REPO_ROOT,
     env: { ...process.env, OPS_HUB_KEY: key },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -48,7 +48,7 @@ export async function benchSync(): Promise<BenchRow[]> {
   try {
     const env = { ...process.env, IHUB_BASE: server.base, IHUB_CLIENT_ID: server.clientId, OPS_HUB_KEY: key };
     const report = path.join(dir, 'report.json');
-    const args = [path.join(REPO_ROOT, 'scripts/sync.ts'), '--apply', '--root', dir, '--now', '2026-06-10T00:00:00Z', '--report', report];
+    const args = [commandFile('sync'), '--apply', '--root', dir, '--now', '2026-06-10T00:00:00Z', '--report', report];
     const full = timeProcess(NODE, args, REPO_ROOT, env);
     const first = JSON.parse(readFileSync(report, 'utf8')) as SyncReport;
     // A run of about a second, most of it start-up: the median of a few, as every other timed row.

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TOP_FOLDERS } from '../../src/load/list-records.ts';
 import { RACY_MS } from '../../src/load/tree-index.ts';
 import { syntheticInventory, writeSyntheticInventory } from './synthetic.ts';
-import { againstFloor, interleaved, NODE, REPO_ROOT, scratchDir, timeProcess, type BenchRow } from './harness.ts';
+import { againstFloor, type BenchRow, commandFile, interleaved, NODE, REPO_ROOT, scratchDir, timeProcess } from './harness.ts';
 
 const ROUNDS = 5;
 const NOW = '2026-06-10T00:00:00Z';
@@ -22,7 +22,7 @@ export async function benchValidate(): Promise<BenchRow[]> {
     const dir = scratchDir(`validate-${size}`);
     await writeSyntheticInventory(dir, size, REPO_ROOT);
     const written = Date.now();
-    const validate = (...extra: string[]) => () => timeProcess(NODE, [path.join(REPO_ROOT, 'scripts/validate.ts'), '--root', dir, '--now', NOW, ...extra]);
+    const validate = (...extra: string[]) => () => timeProcess(NODE, [commandFile('validate'), '--root', dir, '--now', NOW, ...extra]);
     const floor = (...extra: string[]) => () => timeProcess(NODE, [path.join(REPO_ROOT, 'scripts/bench/read-floor.ts'), dir, ...extra, ...TOP_FOLDERS]);
     // Checkouts are older than the racy window of the tree index (a file written
     // within it is compared by content on every run): so are these files.

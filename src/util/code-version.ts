@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 let memo: string | undefined;
 
+/** In a command's bundle, the fingerprint of the sources it was made from (scripts/bundle-commands.sh): not worked out again at each start. */
+declare const OPS_HUB_CODE_VERSION: string | undefined;
+
 /**
  * A fingerprint of the code that turns files into results: the text of every
  * file under the checkout's `src/`, its lockfile (the parser and zod
@@ -14,7 +17,7 @@ let memo: string | undefined;
  * without one the fingerprint says only the Node version and "unknown".
  */
 export function codeVersion(): string {
-  memo ??= fingerprint();
+  memo ??= typeof OPS_HUB_CODE_VERSION === 'string' ? OPS_HUB_CODE_VERSION : fingerprint();
   return memo;
 }
 

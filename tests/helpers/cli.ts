@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
+import { commandFile } from '../../scripts/bench/harness.ts';
 import { REPO_ROOT } from './fixture.ts';
+
+export { commandFile };
 
 const run = promisify(execFile);
 
@@ -11,10 +13,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs a command entry point the way `npm run` does: under the pinned Node. */
+/** Runs a command the way `npm run` does: what scripts/run.sh starts, under the pinned Node. */
 export async function cli(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'scripts', script), ...args], {
+    const { stdout, stderr } = await run(process.execPath, [commandFile(script.replace(/\.ts$/, '')), ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? process.env,
       maxBuffer: 1 << 26,
