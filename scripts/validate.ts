@@ -18,9 +18,9 @@ await runCommand(async () => {
   // Evidence ages against --now: without it the clock has moved since the last run, so its result is not reused.
   const key = cached && args.now !== undefined ? validationKey(now) : undefined;
   const previous = cached ? await previousRun(root, key) : undefined;
-  // Nothing changed since the run that stored this verdict: answered without loading the model, the parser or any file
-  // (unless some files are to be stamped again, which needs their records: see tree-index.ts `restamp`).
-  const { diagnostics, records, dotfiles } = (previous?.restamp ? undefined : previous?.verdict) ?? (await validate(root, now, previous, key));
+  // Nothing changed since the run that stored this verdict: answered without loading the model, the parser or any file.
+  await previous?.restamp?.();
+  const { diagnostics, records, dotfiles } = previous?.verdict ?? (await validate(root, now, previous, key));
   process.stdout.write(renderDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records, dotfiles }));
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 });

@@ -62,12 +62,11 @@ export interface WorkingTreeOptions extends OpenOptions {
  */
 export async function openWorkingTree(root: string, previous: PreviousRun, options: WorkingTreeOptions): Promise<OpenedInventory> {
   const { keep, ...open } = options;
-  const tree = indexedSource(root, previous.index, TOP_FOLDERS, previous.verdict !== undefined && !previous.restamp);
+  const tree = indexedSource(root, previous.index, TOP_FOLDERS, previous.verdict !== undefined);
   if (previous.verdict) {
-    const opened = withDiagnostics(await modelAndGraph(tree.source, open), previous.verdict.diagnostics);
-    // Nothing changed, so the index stays as it is, unless files it knew only by content are to be stamped again.
-    if (previous.restamp && keep?.key !== undefined) await tree.save({ key: keep.key, value: verdictOf(opened) });
-    return opened;
+    // Nothing changed, so the index stays as it is, but for files to stamp again (tree-index.ts `restamp`).
+    if (keep) await previous.restamp?.();
+    return withDiagnostics(await modelAndGraph(tree.source, open), previous.verdict.diagnostics);
   }
   const opened = await openInventory(tree.source, open);
   if (keep) await tree.save(keep.key === undefined ? undefined : { key: keep.key, value: verdictOf(opened) });

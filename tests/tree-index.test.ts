@@ -137,11 +137,20 @@ describe('the tree index answers only when nothing a run read has changed', () =
     await settled(root);
     const racy = await previousRun(root, key);
     expect(racy.verdict).toBeDefined();
-    expect(racy.restamp).toBe(true);
+    expect(racy.restamp).toBeTypeOf('function');
     expect(await open()).toBeDefined();
     const stable = await previousRun(root, key);
     expect(stable.verdict).toEqual(racy.verdict);
     expect(stable.restamp, 'stamped again, outside the racy window').toBeUndefined();
     expect((await readTreeIndex(root))!.time).toBeGreaterThan(newest + RACY_MS);
+
+    // validate, answering from the verdict without opening the inventory, stamps them again too.
+    const other = await fixture();
+    const validate = () => cli('validate.ts', ['--root', other, '--now', NOW_ISO, '--format', 'json']);
+    const answer = await validate();
+    await settled(other);
+    expect((await previousRun(other, key)).restamp).toBeTypeOf('function');
+    expect(await validate()).toEqual(answer);
+    expect((await previousRun(other, key)).restamp).toBeUndefined();
   });
 });

@@ -72,26 +72,35 @@ export interface PreviousRun {
   /** The diagnostics the last run stored under the same key (`validationKey`): they hold while no file it read has changed. */
   verdict?: Validation;
   /**
-   * Some files were found the same only by their content, being stamped
-   * within the racy window of that run, and are out of it now: stamped again,
-   * the next run trusts their stamps instead of reading them.
+   * Writes the index again with new stamps for the files found the same only
+   * by their content (stamped within the racy window of the run that wrote
+   * it, and out of it now): the next run trusts their stamps instead of
+   * reading them. For runs that keep the index; undefined when there are none.
    */
-  restamp?: boolean;
+  restamp?: () => Promise<void>;
 }
 
 /** The index at `root`, and the verdict stored under `key` (none without a key: without --now the clock has moved). */
 export async function previousRun(root: string, key: string | undefined): Promise<PreviousRun> {
   const index = await readTreeIndex(root);
-  const found = key === undefined || index?.result?.key !== key ? 'changed' : treeState(root, index);
-  if (found === 'changed') return index ? { index } : {};
-  return { index: index!, verdict: index!.result!.value as Validation, ...(found === 'same by content' ? { restamp: true } : {}) };
+  if (key === undefined || index?.result?.key !== key) return index ? { index } : {};
+  const time = Date.now();
+  const renewed = sameTree(root, index, time);
+  if (renewed === undefined) return { index };
+  const verdict = index.result.value as Validation;
+  if (renewed.size === 0) return { index, verdict };
+  return { index, verdict, restamp: () => writeIndex(root, { ...index, time, files: { ...index.files, ...Object.fromEntries(renewed) } }) };
 }
 
-/** The stamps `treeState` took, so a run that found a change does not stamp the same files again to load. */
+/** The stamps `sameTree` took, so a run that found a change does not stamp the same files again to load. */
 const stampsTaken = new WeakMap<TreeIndex, Map<string, Stats | undefined>>();
 
-/** Whether anything the run that wrote `index` listed or read has changed; 'same by content' when racy files had to be read to tell and can now be stamped again. */
-function treeState(root: string, index: TreeIndex): 'changed' | 'same' | 'same by content' {
+/**
+ * Undefined when anything the run that wrote `index` listed or read has
+ * changed; else the new stamps of the files that had to be read to tell
+ * (racy then) and that a run starting at `time` would trust.
+ */
+function sameTree(root: string, index: TreeIndex, time: number): Map<string, Stamp> | undefined {
   const taken = new Map<string, Stats | undefined>();
   stampsTaken.set(index, taken);
   for (const [dir, listing] of Object.entries(index.dirs)) {
@@ -99,33 +108,33 @@ function treeState(root: string, index: TreeIndex): 'changed' | 'same' | 'same b
     try {
       entries = readdirSync(path.join(root, dir), { withFileTypes: true }).map((e) => ({ name: e.name, type: entryType(e) }));
     } catch {
-      return 'changed';
+      return undefined;
     }
-    if (listingKey(dir, entries, index.rootNames) !== listing) return 'changed';
+    if (listingKey(dir, entries, index.rootNames) !== listing) return undefined;
   }
-  // Files told the same by content, all stamped before the racy window of a run starting now: stamped again, they would be trusted.
-  let byContent = false;
-  let settled = true;
-  const now = Date.now();
+  const renewed = new Map<string, Stamp>();
   for (const [file, stamp] of Object.entries(index.files)) {
     const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
     taken.set(file, stat);
     if (stamp === null || stat === undefined) {
-      if (stamp !== null || stat !== undefined) return 'changed';
+      if (stamp !== null || stat !== undefined) return undefined;
       continue;
     }
-    if (!sameStamp(stamp, stat)) return 'changed';
+    if (!sameStamp(stamp, stat)) return undefined;
     if (racy(stamp, index.time)) {
-      if (stamp[4] === '' || blobId(readFileSync(path.join(root, file), 'utf8')) !== stamp[4]) return 'changed';
-      byContent = true;
-      settled &&= !racy(stamp, now);
+      if (stamp[4] === '' || blobId(readFileSync(path.join(root, file), 'utf8')) !== stamp[4]) return undefined;
+      // Stamped before the read that found the same content: a later write leaves a newer stamp.
+      if (!racy(stamp, time)) renewed.set(file, stampOf(stat, stamp[4]));
     }
   }
-  const restamp = byContent && settled;
-  // Nothing changed: the caller takes the keys as recorded (indexedSource's `unchanged`), so the stamps go,
-  // unless they are to be taken again (`restamp`).
-  if (!restamp) stampsTaken.delete(index);
-  return restamp ? 'same by content' : 'same';
+  // Nothing changed: the caller takes the keys as recorded (indexedSource's `unchanged`), so the stamps go.
+  stampsTaken.delete(index);
+  return renewed;
+}
+
+/** An index that cannot be written (read-only checkout) only costs speed. */
+async function writeIndex(root: string, index: TreeIndex): Promise<void> {
+  await writeFileAtomic(indexFile(root), JSON.stringify(index), undefined, { durable: false }).catch(() => {});
 }
 
 /**
@@ -177,9 +186,7 @@ export function indexedSource(
     source,
     async save(result) {
       const dirs = Object.fromEntries([...listed].map(([dir, entries]) => [dir, listingKey(dir, entries, rootNames)]));
-      const index: TreeIndex = { version: VERSION, time, rootNames: [...rootNames], dirs, files, ...(result ? { result } : {}) };
-      // An index that cannot be written (read-only checkout) only costs speed.
-      await writeFileAtomic(indexFile(root), JSON.stringify(index), undefined, { durable: false }).catch(() => {});
+      await writeIndex(root, { version: VERSION, time, rootNames: [...rootNames], dirs, files, ...(result ? { result } : {}) });
     },
   };
 }
