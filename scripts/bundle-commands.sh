@@ -27,6 +27,7 @@ key=$(sources_key)
 store=node_modules/.cache/ops-hub-commands
 dir=$store/$key
 if [[ ! -f $dir/.complete ]]; then
+  echo "setup: bundling the commands for these sources (once per change)" >&2
   mkdir -p "$store"
   work=$(mktemp -d "$store/.bundling-XXXXXX")
   trap 'rm -rf "$work"' EXIT
