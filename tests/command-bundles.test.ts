@@ -22,13 +22,15 @@ async function outcome(file: string, args: string[]): Promise<{ code: number; st
 }
 
 /** A copy of the project's sources whose node_modules links to this checkout's packages, with a cache of its own. */
-async function projectCopy(): Promise<string> {
+async function projectCopy({ cache = true } = {}): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ops-hub-project-'));
-  for (const part of ['src', 'scripts', 'package.json', 'package-lock.json']) await cp(path.join(REPO_ROOT, part), path.join(dir, part), { recursive: true });
+  for (const part of ['src', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json']) await cp(path.join(REPO_ROOT, part), path.join(dir, part), { recursive: true });
   await mkdir(path.join(dir, 'node_modules'));
   for (const entry of await readdir(path.join(REPO_ROOT, 'node_modules'))) {
     if (entry !== '.cache') await symlink(path.join(REPO_ROOT, 'node_modules', entry), path.join(dir, 'node_modules', entry));
   }
+  // A file where the cache folder would be: nothing can be written there, as in a read-only install.
+  if (!cache) await writeFile(path.join(dir, 'node_modules/.cache'), '');
   return dir;
 }
 
@@ -75,5 +77,14 @@ describe('npm run starts a short-lived command from its bundle', () => {
 
     await validate();
     expect(await bundles(project), 'nothing changed: nothing bundled again').toEqual(second);
+  });
+
+  it('where no bundle can be written, the command runs from source and says so', { timeout: 60_000 }, async () => {
+    const project = await projectCopy({ cache: false });
+    const root = await fixture();
+    const r = await outcome('bash', [path.join(project, 'scripts/run.sh'), 'validate', '--root', root, '--now', NOW_ISO]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/✔ 0 errors, .* in \d+ records\n$/);
+    expect(r.stderr).toContain('running scripts/validate.ts from source');
   });
 });
