@@ -33,7 +33,17 @@ export interface InventorySource {
   readNow?(file: string): FileRead | undefined;
 }
 
+/**
+ * Inventory paths (relative, `/`-separated, as listed) to paths under `root`:
+ * the root is joined once, so thousands of files do not each pay a join.
+ */
+export function pathsUnder(root: string): (file: string) => string {
+  const base = path.join(root, path.sep);
+  return (file) => base + file;
+}
+
 export function directorySource(root: string): InventorySource {
+  const at = pathsUnder(root);
   return {
     label: root,
     async entries(dir) {
@@ -48,9 +58,9 @@ export function directorySource(root: string): InventorySource {
     async read(file, limit = MAX_RECORD_BYTES) {
       // Synchronous on purpose: for thousands of small files it is several
       // times faster than a promise per file.
-      return readRegularFile(path.join(root, file), limit);
+      return readRegularFile(at(file), limit);
     },
-    readNow: (file) => readRegularFile(path.join(root, file), MAX_RECORD_BYTES),
+    readNow: (file) => readRegularFile(at(file), MAX_RECORD_BYTES),
   };
 }
 

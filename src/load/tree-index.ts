@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { blobId } from '../util/blob-id.ts';
 import { codeVersion } from '../util/code-version.ts';
-import { directorySource, entryType, type InventorySource, type SourceEntry } from './source.ts';
+import { directorySource, entryType, pathsUnder, type InventorySource, type SourceEntry } from './source.ts';
 
 /**
  * What one run listed and read of a working tree, like git's index: every
@@ -103,6 +103,7 @@ const stampsTaken = new WeakMap<TreeIndex, Map<string, Stats | undefined>>();
 function sameTree(root: string, index: TreeIndex, time: number): Map<string, Stamp> | undefined {
   const taken = new Map<string, Stats | undefined>();
   stampsTaken.set(index, taken);
+  const at = pathsUnder(root);
   for (const [dir, listing] of Object.entries(index.dirs)) {
     let entries: SourceEntry[];
     try {
@@ -114,7 +115,7 @@ function sameTree(root: string, index: TreeIndex, time: number): Map<string, Sta
   }
   const renewed = new Map<string, Stamp>();
   for (const [file, stamp] of Object.entries(index.files)) {
-    const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
+    const stat = lstatSync(at(file), { throwIfNoEntry: false });
     taken.set(file, stat);
     if (stamp === null || stat === undefined) {
       if (stamp !== null || stat !== undefined) return undefined;
@@ -122,7 +123,7 @@ function sameTree(root: string, index: TreeIndex, time: number): Map<string, Sta
     }
     if (!sameStamp(stamp, stat)) return undefined;
     if (racy(stamp, index.time)) {
-      if (stamp[4] === '' || blobId(readFileSync(path.join(root, file), 'utf8')) !== stamp[4]) return undefined;
+      if (stamp[4] === '' || blobId(readFileSync(at(file), 'utf8')) !== stamp[4]) return undefined;
       // Stamped before the read that found the same content: a later write leaves a newer stamp.
       if (!racy(stamp, time)) renewed.set(file, stampOf(stat, stamp[4]));
     }
@@ -151,6 +152,7 @@ export function indexedSource(
   unchanged = false,
 ): { source: InventorySource; save: (result?: { key: string; value: unknown }) => Promise<void> } {
   const base = directorySource(root);
+  const at = pathsUnder(root);
   const taken = previous && stampsTaken.get(previous);
   const time = Date.now();
   // Listings are keyed when saved: a run that saves nothing (diff) does not sort them.
@@ -165,7 +167,7 @@ export function indexedSource(
     },
     async read(file, limit) {
       // Stamped before reading: a write in between leaves a newer stamp, which the next run does not trust.
-      const stat = lstatSync(path.join(root, file), { throwIfNoEntry: false });
+      const stat = lstatSync(at(file), { throwIfNoEntry: false });
       const read = await base.read(file, limit);
       files[file] = stat === undefined ? null : stampOf(stat, read?.ok ? blobId(read.text) : '');
       return read;
@@ -175,7 +177,7 @@ export function indexedSource(
       if (!old || old[4] === '') return undefined;
       if (unchanged) return old[4];
       if (racy(old, previous!.time)) return undefined;
-      const stat = taken?.has(file) ? taken.get(file) : lstatSync(path.join(root, file), { throwIfNoEntry: false });
+      const stat = taken?.has(file) ? taken.get(file) : lstatSync(at(file), { throwIfNoEntry: false });
       if (stat === undefined || !sameStamp(old, stat)) return undefined;
       files[file] = old;
       return old[4];
