@@ -18,8 +18,9 @@ await runCommand(async () => {
   // Evidence ages against --now: without it the clock has moved since the last run, so its result is not reused.
   const key = cached && args.now !== undefined ? validationKey(now) : undefined;
   const previous = cached ? await previousRun(root, key) : undefined;
-  // Nothing changed since the run that stored this verdict: answered without loading the model, the parser or any file.
+  // Files the last run knew only by content, and that are settled now, are stamped again (tree-index.ts `restamp`).
   await previous?.restamp?.();
+  // Nothing changed since the run that stored this verdict: answered without loading the model, the parser or any file.
   const { diagnostics, records, dotfiles } = previous?.verdict ?? (await validate(root, now, previous, key));
   process.stdout.write(renderDiagnostics(diagnostics, format, { displayPath: displayPathFor(root), records, dotfiles }));
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
