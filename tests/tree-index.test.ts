@@ -7,6 +7,7 @@ import { openInventory } from '../src/inventory.ts';
 import { TOP_FOLDERS } from '../src/load/list-records.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { indexedSource, previousRun, RACY_MS, readTreeIndex, validationKey, type TreeIndex, type Validation } from '../src/load/tree-index.ts';
+import { asciiJson } from '../src/util/json.ts';
 import { cli } from './helpers/cli.ts';
 import { fixture, NOW } from './helpers/fixture.ts';
 
@@ -152,5 +153,28 @@ describe('the tree index answers only when nothing a run read has changed', () =
     expect((await previousRun(other, key)).restamp).toBeTypeOf('function');
     expect(await validate()).toEqual(answer);
     expect((await previousRun(other, key)).restamp).toBeUndefined();
+  });
+});
+
+describe('the caches are written in ASCII', () => {
+  it('text past ASCII is escaped, and reads back as it was written', async () => {
+    const tricky = { 'kéy': ['é — ✓ 😀', '\u2028\u2029', '\u007f\u0000', '\ud800 lone', 'plain "quoted" \\ \n'] };
+    const written = asciiJson(tricky);
+    expect(written.every((b) => b < 0x80)).toBe(true);
+    expect(JSON.parse(written.toString('utf8'))).toEqual(tricky);
+    expect(asciiJson({ a: 'plain' }).toString('utf8')).toBe(JSON.stringify({ a: 'plain' }));
+
+    const title = 'Old server — Zürich ✓';
+    const root = await fixture();
+    await writeFile(path.join(root, HOST), (await readFile(path.join(root, HOST), 'utf8')).replace(/^title: .*$/m, `title: ${title}`));
+    await storeRun(root);
+    for (const file of ['records-v3.json', 'tree-index-v1.json']) {
+      const bytes = await readFile(path.join(root, '.cache', file));
+      expect(bytes.every((b) => b < 0x80), `${file} is ASCII`).toBe(true);
+    }
+    // Read back from the cache: the tree index knows every file, so none is parsed again.
+    const tree = indexedSource(root, await readTreeIndex(root), TOP_FOLDERS);
+    const again = await openInventory(tree.source, { now: NOW, cache: await fileParseCache(root) });
+    expect(again.graph.get('old-server')?.data.title).toBe(title);
   });
 });

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { FileFormat } from '../model/kinds.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { codeVersion } from '../util/code-version.ts';
+import { asciiJson } from '../util/json.ts';
 import type { ParsedFile } from './parse-file.ts';
 
 /** Bump when the shape of the stored entries changes. */
@@ -130,7 +131,7 @@ export async function fileParseCache(root: string, { readOnly = false } = {}): P
       if (changed <= REWRITE_AFTER + usedCount / 50) return;
       // A cache that cannot be written (read-only checkout) only costs speed.
       try {
-        await writeFileAtomic(file, JSON.stringify(used), undefined, { durable: false });
+        await writeFileAtomic(file, asciiJson(used), undefined, { durable: false });
       } catch {
         return;
       }

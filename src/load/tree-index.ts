@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { blobId } from '../util/blob-id.ts';
 import { codeVersion } from '../util/code-version.ts';
+import { asciiJson } from '../util/json.ts';
 import { directorySource, entryType, pathsUnder, type InventorySource, type SourceEntry } from './source.ts';
 
 /**
@@ -135,7 +136,7 @@ function sameTree(root: string, index: TreeIndex, time: number): Map<string, Sta
 
 /** An index that cannot be written (read-only checkout) only costs speed. */
 async function writeIndex(root: string, index: TreeIndex): Promise<void> {
-  await writeFileAtomic(indexFile(root), JSON.stringify(index), undefined, { durable: false }).catch(() => {});
+  await writeFileAtomic(indexFile(root), asciiJson(index), undefined, { durable: false }).catch(() => {});
 }
 
 /**

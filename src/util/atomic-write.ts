@@ -13,11 +13,11 @@ import path from 'node:path';
  * empty or unreadable (as after a crash between rename and flush), may skip
  * the flush (`durable: false`) and the wait for the disk it costs.
  */
-export async function writeFileAtomic(file: string, text: string, mode = 0o644, { durable = true } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array, mode = 0o644, { durable = true } = {}): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, text, { mode, flush: durable });
+    await writeFile(temp, content, { mode, flush: durable });
     pauseBeforeRenameForTests(temp);
     await rename(temp, file);
   } catch (err) {
