@@ -18,9 +18,9 @@ function git(dir: string, ...args: string[]): void {
 /**
  * `diff` over two commits of a 10,000-record synthetic inventory that differ
  * in 1% of the records (issue 17): cold, both sides read from git blobs with
- * no cache (CI on a fresh clone); and as a PR job runs it, after `validate`
- * of the checked-out head, beside `validate` with nothing changed measured
- * in the same rounds.
+ * no cache (CI on a fresh clone); and with the working tree as the head,
+ * right after `validate` of it at the same `--now`, beside `validate` with
+ * nothing changed measured in the same rounds.
  */
 export async function benchDiff(): Promise<BenchRow[]> {
   const dir = scratchDir('diff');
