@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -120,4 +120,54 @@ describe("diff's base shares the head's unchanged files and is the same base", (
       else expect(sharedRecords).toBe(shared.modelled.records.filter((r) => sharedFiles.includes(r.file)).length);
     },
   );
+});
+
+describe("a git head's positions come a folder at a time", () => {
+  it('diagnostics in many files of one folder read that folder in one git process, at the same lines as the working tree', async () => {
+    // Gates stated passed without evidence, and hosts in an environment nobody declares: check diagnostics,
+    // whose positions are looked up while the checks run, in files the record cache spared reading.
+    const gates = Array.from({ length: 6 }, (_, i) => [
+      `gates/claimed-${i}.yaml`,
+      `id: claimed-${i}\ntitle: Claimed ${i}\nowner: railiance-platform\npolicyScope: ops-backup-retention\nstatus: passed\nwave: old-to-new\n` +
+        `requirement: Claimed without evidence.\nrequires:\n  - name: proof\n    description: some proof\n    maxAge: P30D\n`,
+    ]);
+    const hosts = Array.from({ length: 4 }, (_, i) => [
+      `inventory/hosts/stray-${i}.yaml`,
+      `id: stray-${i}\ntitle: Stray ${i}\nowner: railiance-infra\npolicyScope: ops-threephoenix\nstatus: planned\nenvironment: nowhere\n`,
+    ]);
+    const repo = await fixture(Object.fromEntries([...gates, ...hosts, ['.gitignore', '.cache/\n']]));
+    await inRepo(repo, 'init', '-q', '-b', 'main');
+    await inRepo(repo, 'add', '-A');
+    await inRepo(repo, 'commit', '-q', '-m', 'claims');
+    // As after validate of the checkout: the record cache knows every blob, so the git head reads none of them to load.
+    const validated = await fileParseCache(repo);
+    const tree = await openInventory(directorySource(repo), { now: NOW, cache: validated });
+    await validated.save();
+
+    // Every git process the head starts, logged by a stand-in that runs the real git.
+    const shim = await mkdtemp(path.join(tmpdir(), 'ops-hub-git-shim-'));
+    const log = path.join(shim, 'calls');
+    const realGit = (await run('sh', ['-c', 'command -v git'])).stdout.trim();
+    await writeFile(path.join(shim, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
+    await chmod(path.join(shim, 'git'), 0o755);
+    const searchPath = process.env.PATH;
+    process.env.PATH = `${shim}${path.delimiter}${searchPath}`;
+    let head: OpenedInventory;
+    try {
+      head = await openInventory(await gitSource(repo, 'HEAD'), { now: NOW, cache: await fileParseCache(repo, { readOnly: true }) });
+    } finally {
+      process.env.PATH = searchPath;
+    }
+
+    const where = (d: { file: string; line: number; col: number; code: string }) => `${d.file}:${d.line}:${d.col} ${d.code}`;
+    expect(head.diagnostics.map(where)).toEqual(tree.diagnostics.map(where));
+    const claimed = head.diagnostics.filter((d) => /claimed-|stray-/.test(d.file));
+    expect(new Set(claimed.map((d) => d.file)).size).toBe(10);
+    expect(claimed.every((d) => d.line > 1), 'each at its field, not at the top of the file').toBe(true);
+    // The loader's one batch (--buffer) for the files it reads by name; then one process per folder with a diagnostic.
+    const calls = (await readFile(log, 'utf8')).trim().split('\n').filter((c) => c.includes('cat-file') && !c.includes('--buffer'));
+    const folders = new Set(head.diagnostics.map((d) => path.posix.dirname(d.file)));
+    expect(calls.length).toBeLessThanOrEqual(folders.size);
+    expect(calls.length).toBeGreaterThan(0);
+  });
 });

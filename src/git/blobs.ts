@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,8 +10,7 @@ import path from 'node:path';
  * chunks, which cost about as much as the blobs themselves.
  */
 export async function readBlobs(cwd: string, shas: readonly string[]): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  if (shas.length === 0) return out;
+  if (shas.length === 0) return new Map();
   const dir = await mkdtemp(path.join(tmpdir(), 'ops-hub-blobs-'));
   try {
     const file = path.join(dir, 'blobs');
@@ -29,18 +28,34 @@ export async function readBlobs(cwd: string, shas: readonly string[]): Promise<M
     } finally {
       await output.close();
     }
-    const buffer = await readFile(file);
-    let at = 0;
-    while (at < buffer.length) {
-      const eol = buffer.indexOf(0x0a, at);
-      const [sha, , size] = buffer.subarray(at, eol).toString().split(' ');
-      const start = eol + 1;
-      const end = start + Number(size);
-      out.set(sha!, buffer.subarray(start, end));
-      at = end + 1;
-    }
-    return out;
+    return batchOutput(await readFile(file));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The same, synchronously, for a caller that cannot wait (a position looked up
+ * while a diagnostic is made). `bytes` bounds the output: the blobs' total
+ * size, which a tree listing gives.
+ */
+export function readBlobsSync(cwd: string, shas: readonly string[], bytes: number): Map<string, Buffer> {
+  if (shas.length === 0) return new Map();
+  const output = execFileSync('git', ['-C', cwd, 'cat-file', '--batch'], { input: `${shas.join('\n')}\n`, maxBuffer: bytes + 100 * shas.length + 1024 });
+  return batchOutput(output);
+}
+
+/** `git cat-file --batch` output: for each blob a `<sha> blob <size>` line, its bytes and a newline. */
+function batchOutput(buffer: Buffer): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  let at = 0;
+  while (at < buffer.length) {
+    const eol = buffer.indexOf(0x0a, at);
+    const [sha, , size] = buffer.subarray(at, eol).toString().split(' ');
+    const start = eol + 1;
+    const end = start + Number(size);
+    out.set(sha!, buffer.subarray(start, end));
+    at = end + 1;
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { readBlobs } from '../git/blobs.ts';
+import { readBlobs, readBlobsSync } from '../git/blobs.ts';
 import { decodeText, entryProblem, entryTypeOfGitMode, MAX_RECORD_BYTES, refused, type EntryType } from './file-rules.ts';
 import type { InventorySource, SourceEntry } from './source.ts';
 
@@ -53,6 +53,7 @@ export async function gitSource(root: string, ref: string): Promise<InventorySou
     siblings.push({ name: file.slice(slash + 1), type });
   }
   const blob = blobReader(top);
+  const readSync = new Map<string, Buffer>();
   return {
     label: `git:${ref}`,
     async entries(dir) {
@@ -73,7 +74,21 @@ export async function gitSource(root: string, ref: string): Promise<InventorySou
     readNow(file) {
       const node = nodes.get(file);
       if (node?.type !== 'file' || node.size > MAX_RECORD_BYTES) return undefined;
-      return decodeText(execFileSync('git', ['-C', top, 'cat-file', 'blob', node.sha], { maxBuffer: MAX_RECORD_BYTES + 1 }));
+      let bytes = readSync.get(node.sha);
+      if (bytes === undefined) {
+        // Positions are asked for file by file as diagnostics are made, and they come in groups (every
+        // stale gate): the file's whole folder is read in one process. One process per file took 4.5 s for 267 gates.
+        const slash = file.lastIndexOf('/');
+        const dir = slash < 0 ? '' : file.slice(0, slash);
+        const folder = (children.get(dir) ?? []).flatMap((e) => {
+          const sibling = nodes.get(dir ? `${dir}/${e.name}` : e.name)!;
+          return sibling.type === 'file' && sibling.size <= MAX_RECORD_BYTES && !readSync.has(sibling.sha) ? [sibling] : [];
+        });
+        const read = readBlobsSync(top, [...new Set(folder.map((n) => n.sha))], folder.reduce((sum, n) => sum + n.size, 0));
+        for (const [sha, blobBytes] of read) readSync.set(sha, blobBytes);
+        bytes = readSync.get(node.sha)!;
+      }
+      return decodeText(bytes);
     },
   };
 }
