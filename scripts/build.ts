@@ -1,14 +1,14 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { build } from 'astro';
 import { parseCommandLine, runCommand } from '../src/cli/args.ts';
 import { openOrRefuse } from '../src/cli/open-or-refuse.ts';
 import { fileParseCache } from '../src/load/parse-cache.ts';
 import { indexedPages, opsHub, siteAstroConfig } from '../src/site/integration.ts';
-import { setAside } from '../src/site/previous-site.ts';
+import { builtWholeFrom, setAside, stampWholeSite } from '../src/site/previous-site.ts';
 import { siteOptions } from '../src/site/site-config.ts';
 import { prepareSiteData, startLayoutIfCold } from '../src/site/prepared-data.ts';
+import { siteDigest } from '../src/site/site-version.ts';
 
 const USAGE = 'usage: npm run build -- [--root DIR] [--out DIR] [--base /sub/path/] [--repo-url URL] [--now ISO]';
 const PROJECT = path.resolve(import.meta.dirname, '..');
@@ -40,10 +40,19 @@ await runCommand(async () => {
     if (!opened) await layout?.close();
   }
   if (!opened) return 1;
+  const shownOut = path.relative(process.cwd(), outDir) || '.';
+  const built = `built ${opened.graph.size} records into ${shownOut}`;
+
+  // The last site, built whole from the very same records, settings and program, is the site.
+  const digest = siteDigest(opened.graph, await site.pageSettings());
+  if (await builtWholeFrom(root, outDir, digest)) {
+    await layout?.close();
+    process.stdout.write(`${built} (${await indexedPages(outDir)} pages indexed for search): the last build's site, made from the same, kept as it was\n`);
+    return 0;
+  }
   // Diagrams and git history start now, alongside Astro's bundling and the pages that need neither.
   prepareSiteData(opened.graph, site.settings, layout);
 
-  const shownOut = path.relative(process.cwd(), outDir) || '.';
   // Astro stages the prerendered pages in <working directory>/.astro/ (when the output is outside it) and
   // deletes them when done; they must sit inside the project to resolve its packages. A working directory
   // of its own there keeps builds that run at the same time (tests, a second checkout's build) apart.
@@ -54,11 +63,14 @@ await runCommand(async () => {
   const previous = await setAside(outDir);
   site.reuseFrom(previous);
   try {
+    // Imported here: a build that keeps its last site does not pay the second it takes.
+    const { build } = await import('astro');
     await build({ ...siteAstroConfig(site), root: PROJECT, configFile: false, logLevel: 'warn' });
   } finally {
     await Promise.all([rm(staging, { recursive: true, force: true }), previous?.remove()]);
   }
+  await stampWholeSite(root, outDir, digest);
 
-  process.stdout.write(`built ${opened.graph.size} records into ${shownOut} (${await indexedPages(outDir)} pages indexed for search)\n`);
+  process.stdout.write(`${built} (${await indexedPages(outDir)} pages indexed for search)\n`);
   return 0;
 });

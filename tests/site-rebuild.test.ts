@@ -1,36 +1,49 @@
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AstroConfig, AstroIntegration } from 'astro';
 import { describe, expect, it } from 'vitest';
+import { opsHub } from '../src/site/integration.ts';
 import { cli } from './helpers/cli.ts';
 import { fixture } from './helpers/fixture.ts';
 
-/** The same build command and flags each time, into the same output, as a person rebuilding runs it. */
-async function build(root: string, out: string): Promise<void> {
-  const result = await cli('build.ts', ['--root', root, '--out', out, '--now', '2026-07-01T00:00:00Z']);
+const NOW = '2026-07-01T00:00:00Z';
+
+/** The same build command and flags each time, into the same output, as a person rebuilding runs it; what it says. */
+async function build(root: string, out: string): Promise<string> {
+  const result = await cli('build.ts', ['--root', root, '--out', out, '--now', NOW]);
   expect(result.code, result.stderr).toBe(0);
+  return result.stdout;
 }
+
+const KEPT = "the last build's site, made from the same, kept as it was";
 
 /** The inode of a built folder: the same when a rebuild took the previous one over, new when it was written again. */
 const inode = async (out: string, folder: string) => (await stat(path.join(out, folder))).ino;
 
 // Three whole builds on a busy 2-core machine: a budget, not a wait.
 describe('npm run build over its previous site', { timeout: 300_000 }, () => {
-  it('takes over pages, search index and read API when nothing changed, makes them again when a record changed, and leaves nothing beside the site', async () => {
+  it('keeps the whole site when nothing changed, makes every part again when a record changed, and leaves nothing beside the site', async () => {
     const root = await fixture();
     const parent = await mkdtemp(path.join(tmpdir(), 'ops-hub-rebuild-'));
     const out = path.join(parent, 'site');
 
-    await build(root, out);
-    const first = { search: await inode(out, 'pagefind'), api: await inode(out, 'api') };
-    const apiRecord = await readFile(path.join(out, 'api/records/registry.json'), 'utf8');
+    expect(await build(root, out)).not.toContain(KEPT);
     const endpointPage = path.join(out, 'endpoints/registry-v2/index.html');
+    const first = { site: await inode(out, '.'), page: await inode(out, 'endpoints/registry-v2/index.html'), search: await inode(out, 'pagefind'), api: await inode(out, 'api') };
+    const apiRecord = await readFile(path.join(out, 'api/records/registry.json'), 'utf8');
     const firstPage = await readFile(endpointPage, 'utf8');
 
-    await build(root, out);
-    expect({ search: await inode(out, 'pagefind'), api: await inode(out, 'api') }).toEqual(first);
+    expect(await build(root, out)).toContain(KEPT);
+    expect({ site: await inode(out, '.'), page: await inode(out, 'endpoints/registry-v2/index.html'), search: await inode(out, 'pagefind'), api: await inode(out, 'api') }).toEqual(first);
     expect(await readFile(endpointPage, 'utf8')).toBe(firstPage);
     expect(await readdir(parent)).toEqual(['site']);
+
+    // Evidence ages against another moment: the site is built again.
+    const later = await cli('build.ts', ['--root', root, '--out', out, '--now', '2026-07-01T00:00:01Z']);
+    expect(later.stdout).not.toContain(KEPT);
+    expect(await inode(out, 'endpoints/registry-v2/index.html')).not.toBe(first.page);
 
     const file = path.join(root, 'inventory/services/registry.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('title: Container registry', 'title: Harbor registry'));
@@ -44,5 +57,28 @@ describe('npm run build over its previous site', { timeout: 300_000 }, () => {
     expect(firstPage).toContain('Container registry');
     expect(await readFile(endpointPage, 'utf8')).toContain('Harbor registry');
     expect(await readdir(parent)).toEqual(['site']);
+  });
+});
+
+describe('a site left half-built', { timeout: 300_000 }, () => {
+  it('is never kept: a build forgets the last site as soon as it starts to write, and the next one builds anew', async () => {
+    const root = await fixture();
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'ops-hub-rebuild-')), 'site');
+    await build(root, out);
+    expect(await build(root, out)).toContain(KEPT);
+
+    // An Astro build of the same site starts (as astro build or npm run build would) and is cut off before it is done.
+    const integration = opsHub({ root, outDir: out, now: NOW }) as AstroIntegration;
+    const setup = integration.hooks['astro:config:setup']!;
+    await setup({
+      config: { base: '/', outDir: pathToFileURL(`${out}/`) } as AstroConfig,
+      command: 'build',
+      updateConfig: () => ({}) as AstroConfig,
+    } as unknown as Parameters<typeof setup>[0]);
+
+    const page = await inode(out, 'endpoints/registry-v2/index.html');
+    expect(await build(root, out)).not.toContain(KEPT);
+    expect(await inode(out, 'endpoints/registry-v2/index.html')).not.toBe(page);
+    expect(await build(root, out)).toContain(KEPT);
   });
 });

@@ -8,8 +8,7 @@ let code: string | undefined;
 
 /**
  * A digest of the program: every file under src/ and the lockfile that pins
- * its dependencies. What Astro's own dependency hash is to a page, this is to
- * the files the integration writes (the read API). Worked out once per process.
+ * its dependencies (Astro, pagefind, mermaid). Worked out once per process.
  */
 export function codeVersion(): string {
   if (code !== undefined) return code;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,13 +5,13 @@ import type { AstroIntegration, AstroUserConfig } from 'astro';
 import { z } from 'zod';
 import { headCommit } from '../git/history.ts';
 import { API_DIR, writeReadApi } from './api-files.ts';
-import { codeVersion } from './code-version.ts';
 import { fillDiagrams } from './diagram-fill.ts';
 import { preparedSite } from './prepared-data.ts';
-import type { PreviousSite } from './previous-site.ts';
+import { forgetWholeSite, type PreviousSite } from './previous-site.ts';
 import { indexForSearch, pagesDigest, SEARCH_DIR } from './search-index.ts';
 import { stampFile } from './stamped-dir.ts';
 import { resolveSiteSettings, SiteSettingsError, type SiteSettings } from './site-config.ts';
+import { siteDigest } from './site-version.ts';
 
 const SETTINGS_MODULE = 'virtual:ops-hub/settings';
 /** Vite's convention for a module that exists only in a plugin. */
@@ -21,6 +20,8 @@ const RESOLVED_SETTINGS_MODULE = `\0${SETTINGS_MODULE}`;
 export type OpsHubIntegration = AstroIntegration & {
   /** The validated settings, for the command that builds with this integration (it validates the inventory first). */
   readonly settings: SiteSettings;
+  /** The settings the pages get: these, with the commit the inventory is at. */
+  pageSettings(): Promise<SiteSettings>;
   /** The previous build, set aside by `npm run build`: its search index and read API are taken over when made from the same. */
   reuseFrom(previous: PreviousSite | undefined): void;
 };
@@ -35,11 +36,14 @@ export type OpsHubIntegration = AstroIntegration & {
  */
 export function opsHub(options: unknown): OpsHubIntegration {
   const settings = resolveSiteSettings(options);
-  let pageSettings: SiteSettings = settings;
+  let withCommit: Promise<SiteSettings> | undefined;
+  const pageSettings = () =>
+    (withCommit ??= headCommit(settings.root).then((commit) => ({ ...settings, ...(commit ? { commit } : {}) })));
   let previous: PreviousSite | undefined;
   return {
     name: 'ops-hub',
     settings,
+    pageSettings,
     reuseFrom(site) {
       previous = site;
     },
@@ -54,8 +58,9 @@ export function opsHub(options: unknown): OpsHubIntegration {
               'set base and outDir as ops-hub settings (npm run build flags, or ops-hub.config.json), not as Astro flags or config',
           );
         }
-        const commit = await headCommit(settings.root);
-        pageSettings = { ...settings, ...(commit ? { commit } : {}) };
+        // The site is about to change: until it is whole again, it must not pass for the last one (previous-site.ts).
+        if (command === 'build') await forgetWholeSite(settings.root, settings.outDir);
+        const forPages = await pageSettings();
         updateConfig({
           vite: {
             plugins: [
@@ -64,7 +69,7 @@ export function opsHub(options: unknown): OpsHubIntegration {
                 resolveId: (id: string) => (id === SETTINGS_MODULE ? RESOLVED_SETTINGS_MODULE : undefined),
                 load: (id: string) =>
                   id === RESOLVED_SETTINGS_MODULE
-                    ? `export const siteSettings = Object.freeze(${JSON.stringify(pageSettings)});\nexport const inlineDiagrams = ${command !== 'build'};\n`
+                    ? `export const siteSettings = Object.freeze(${JSON.stringify(forPages)});\nexport const inlineDiagrams = ${command !== 'build'};\n`
                     : undefined,
               },
             ],
@@ -74,15 +79,15 @@ export function opsHub(options: unknown): OpsHubIntegration {
       'astro:build:done': async ({ dir }) => {
         const out = fileURLToPath(dir);
         const site = preparedSite(settings);
-        const [{ graph }, version] = await Promise.all([site.data, site.version(pageSettings)]);
-        const apiDigest = createHash('sha256').update(version).update(codeVersion()).digest('hex');
+        const forPages = await pageSettings();
+        const { graph } = await site.data;
         const stamp = (folder: string) => stampFile(settings.root, out, folder);
         // The pages as Astro wrote them, with a placeholder for each diagram: what the search index is made of.
         const pages = pagesDigest(out);
         // Pagefind indexes in its own process while the read API is written here and the diagrams are filled in as Chromium lays them out.
         await Promise.all([
           indexForSearch(out, { digest: pages, stamp: stamp(SEARCH_DIR), previous: previous?.searchIndex }),
-          writeReadApi(out, graph, pageSettings.commit, { digest: apiDigest, stamp: stamp(API_DIR), previous: previous?.api }),
+          writeReadApi(out, graph, forPages.commit, { digest: siteDigest(graph, forPages), stamp: stamp(API_DIR), previous: previous?.api }),
           Promise.all([site.diagrams, site.svgs]).then(([diagrams, svgs]) =>
             fillDiagrams(out, [...diagrams.values()].map(({ name, page }) => ({ name, page, svg: svgs.get(name)! }))),
           ),
@@ -105,8 +110,6 @@ export function siteAstroConfig(integration: OpsHubIntegration): AstroUserConfig
     outDir: integration.settings.outDir,
     trailingSlash: 'always',
     build: { format: 'directory', inlineStylesheets: 'never', concurrency: PAGES_IN_FLIGHT },
-    // Pages whose code and cacheKey (site-version.ts) are unchanged are copied from the last build, kept beside the inventory's other caches.
-    experimental: { incrementalBuild: true },
     cacheDir: path.join(integration.settings.root, '.cache', 'astro'),
     devToolbar: { enabled: false },
     // Pages ship no client code unless a page asks for it.

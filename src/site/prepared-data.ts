@@ -9,7 +9,6 @@ import { recordPath, topologyPath } from '../views/paths.ts';
 import { topologyMermaid, topologyOf, type Topology } from '../views/topology.ts';
 import { layOutEach, startLayout, type LayoutSession } from './mermaid-svg.ts';
 import type { SiteSettings } from './site-config.ts';
-import { siteVersion } from './site-version.ts';
 
 /** A diagram as its page shows it, but for the SVG, which is filled in later (diagram-fill.ts). */
 export interface Diagram {
@@ -36,8 +35,6 @@ export interface PreparedSite {
   svgs: Promise<Map<string, Promise<string>>>;
   /** Settles once every diagram is laid out (or one failed) and Chromium is closed. */
   layoutDone: Promise<void>;
-  /** The site's version (site-version.ts) under these settings, worked out once for the pages' cacheKey and the read API's stamp. */
-  version(settings: SiteSettings): Promise<string>;
 }
 
 type Inputs = Pick<SiteSettings, 'root' | 'now' | 'base'>;
@@ -106,14 +103,7 @@ function prepareSite(graph: Promise<InventoryGraph>, inputs: Inputs, layout: Lay
   diagrams.catch(() => undefined);
   svgs.catch(() => undefined);
   layoutDone.catch(() => undefined);
-  const versions = new Map<string, Promise<string>>();
-  const version = (settings: SiteSettings) => {
-    const key = JSON.stringify(settings);
-    let v = versions.get(key);
-    if (!v) versions.set(key, (v = graph.then((g) => siteVersion(g, settings))));
-    return v;
-  };
-  return { data, diagrams, svgs, layoutDone, version };
+  return { data, diagrams, svgs, layoutDone };
 }
 
 async function openValidGraph({ root, now }: Inputs): Promise<InventoryGraph> {

@@ -18,8 +18,3 @@ export function siteDiagrams(): Promise<Map<string, Diagram>> {
 export function siteDiagramSvgs(): Promise<Map<string, Promise<string>>> {
   return preparedSite(siteSettings).svgs;
 }
-
-/** The `cacheKey` of every page that has one (site-version.ts), worked out once per build. */
-export function pageCacheKey(): Promise<string> {
-  return preparedSite(siteSettings).version(siteSettings);
-}

@@ -1,19 +1,32 @@
 import { createHash } from 'node:crypto';
 import type { InventoryGraph } from '../graph/graph.ts';
+import { codeVersion } from './code-version.ts';
 import type { SiteSettings } from './site-config.ts';
 
 /**
- * A digest of everything the pages are made of besides code: every record
+ * What a whole built site, and its read API, are made of: every record
  * (file, data, body), the owners and the manifest, the moment evidence ages
- * against, and the settings the pages get (base, repository link, the commit,
- * which also fixes the git history they show). Record, kind and topology pages
- * give it to Astro as their `cacheKey`: with the same code and this same
- * digest, Astro's incremental build copies a page from the last build instead
- * of rendering it. One digest for all: a change anywhere renders every page
- * again, as a change can reach any page through impact, gates and relations.
+ * against, the settings the pages get (base, repository link, the commit,
+ * which also fixes the git history they show), and the program
+ * (code-version.ts). Two builds with the same digest write the same files,
+ * so a build keeps the last site whole when its digest is the same. One
+ * digest for all pages: a change anywhere builds every page again, as a
+ * change can reach any page through impact, gates and relations. Worked out
+ * once per graph and settings.
  */
-export function siteVersion(graph: InventoryGraph, settings: SiteSettings): string {
-  const hash = createHash('sha256').update(JSON.stringify(settings)).update('\0');
+export function siteDigest(graph: InventoryGraph, settings: SiteSettings): string {
+  const key = JSON.stringify(settings);
+  let digests = worked.get(graph);
+  if (!digests) worked.set(graph, (digests = new Map()));
+  let digest = digests.get(key);
+  if (digest === undefined) digests.set(key, (digest = digestOf(graph, key)));
+  return digest;
+}
+
+const worked = new WeakMap<InventoryGraph, Map<string, string>>();
+
+function digestOf(graph: InventoryGraph, settings: string): string {
+  const hash = createHash('sha256').update(codeVersion()).update('\0').update(settings).update('\0');
   hash.update(JSON.stringify({ now: graph.now, owners: graph.owners, manifest: graph.manifest ?? null })).update('\0');
   for (const record of graph.all()) {
     hash.update(record.file).update('\0').update(JSON.stringify(record.data)).update('\0').update(record.body ?? '').update('\0');

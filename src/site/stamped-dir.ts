@@ -15,7 +15,14 @@ export interface Stamped {
   /** The stamp file of this folder of this output directory. */
   stamp: string;
   /** The folder as the previous build left it (set aside), if there is one. */
-  previous?: string | undefined;
+  previous?: PreviousFolder | undefined;
+}
+
+/** A folder of the previous build, set aside. */
+export interface PreviousFolder {
+  path: string;
+  /** Starts deleting it: the new build makes its own. */
+  discard(): void;
 }
 
 /** Where the stamp of one folder of one output directory is kept. */
@@ -27,19 +34,31 @@ export function stampFile(root: string, outDir: string, folder: string): string 
  * Moves the previous folder to `target` if it was made from inputs with this
  * digest, and says whether it did. Otherwise the stamp is removed at once: the
  * folder is about to be made anew, and one left half-made by an interrupted
- * build must never pass for the previous one.
+ * build must never pass for the previous one. The previous folder is then
+ * deleted meanwhile.
  */
 export async function takeOver({ stamp, previous }: Stamped, target: string, digest: string): Promise<boolean> {
-  if (previous && (await readStamp(stamp)) === digest) {
+  if (previous && (await stampedWith(stamp, digest))) {
     try {
-      await rename(previous, target);
+      await rename(previous.path, target);
       return true;
     } catch {
       // Moved away meanwhile: it is made anew.
     }
   }
-  await rm(stamp, { force: true });
+  await unstamp(stamp);
+  previous?.discard();
   return false;
+}
+
+/** Whether the stamp says its folder is whole and made from inputs with this digest. */
+export async function stampedWith(stamp: string, digest: string): Promise<boolean> {
+  return (await readStamp(stamp)) === digest;
+}
+
+/** Removes a stamp before its folder is changed, so that a folder left half-made never passes for a whole one. */
+export async function unstamp(stamp: string): Promise<void> {
+  await rm(stamp, { force: true });
 }
 
 /** Stamps a folder once it is whole. A stamp that cannot be written (read-only checkout) only costs the next build time. */
