@@ -41,13 +41,14 @@ await runCommand(async () => {
   }
   if (!opened) return 1;
   const shownOut = path.relative(process.cwd(), outDir) || '.';
-  const built = `built ${opened.graph.size} records into ${shownOut}`;
 
   // The last site, built whole from the very same records, settings and program, is the site.
   const digest = siteDigest(opened.graph, await site.pageSettings());
   if (await builtWholeFrom(root, outDir, digest)) {
     await layout?.close();
-    process.stdout.write(`${built} (${await indexedPages(outDir)} pages indexed for search): the last build's site, made from the same, kept as it was\n`);
+    process.stdout.write(
+      `kept the site in ${shownOut} as the last build left it: made from the same ${opened.graph.size} records, settings and program (${await indexedPages(outDir)} pages indexed for search)\n`,
+    );
     return 0;
   }
   // Diagrams and git history start now, alongside Astro's bundling and the pages that need neither.
@@ -71,6 +72,6 @@ await runCommand(async () => {
   }
   await stampWholeSite(root, outDir, digest);
 
-  process.stdout.write(`${built} (${await indexedPages(outDir)} pages indexed for search)\n`);
+  process.stdout.write(`built ${opened.graph.size} records into ${shownOut} (${await indexedPages(outDir)} pages indexed for search)\n`);
   return 0;
 });

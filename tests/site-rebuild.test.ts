@@ -17,7 +17,7 @@ async function build(root: string, out: string): Promise<string> {
   return result.stdout;
 }
 
-const KEPT = "the last build's site, made from the same, kept as it was";
+const KEPT = 'as the last build left it';
 
 /**
  * Marks what a build left: a file in each of these folders of the site. A
