@@ -41,17 +41,17 @@ export async function setAside(outDir: string): Promise<PreviousSite | undefined
     return undefined;
   }
   const deletions: Array<Promise<void>> = [];
-  const remove = (paths: string[]) => {
+  const deleteNow = (paths: string[]) => {
     if (paths.length === 0) return;
     const deleting = run('rm', ['-rf', '--', ...paths]).then(() => undefined);
     // Awaited by remove(); until then a failure is not an unhandled rejection.
     deleting.catch(() => undefined);
     deletions.push(deleting);
   };
-  remove((await readdir(aside)).filter((entry) => !REUSABLE.includes(entry)).map((entry) => path.join(aside, entry)));
+  deleteNow((await readdir(aside)).filter((entry) => !REUSABLE.includes(entry)).map((entry) => path.join(aside, entry)));
   const folder = (name: string): PreviousFolder => {
     const at = path.join(aside, name);
-    return { path: at, discard: () => remove([at]) };
+    return { path: at, discard: () => deleteNow([at]) };
   };
   return {
     searchIndex: folder(SEARCH_DIR),
