@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InventoryGraph } from '../graph/graph.ts';
-import { codeVersion } from './code-version.ts';
+import { codeVersion } from '../util/code-version.ts';
 import type { SiteSettings } from './site-config.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { SiteSettings } from './site-config.ts';
  * (file, data, body), the owners and the manifest, the moment evidence ages
  * against, the settings the pages get (base, repository link, the commit,
  * which also fixes the git history they show), and the program
- * (code-version.ts). Two builds with the same digest write the same files,
+ * (util/code-version.ts). Two builds with the same digest write the same files,
  * so a build keeps the last site whole when its digest is the same. One
  * digest for all pages: a change anywhere builds every page again, as a
  * change can reach any page through impact, gates and relations. Worked out
